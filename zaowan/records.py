@@ -121,16 +121,21 @@ class Story(BaseModel):
     score: float = 0.0
     reasons: list[str] = Field(default_factory=list)
     keywords: list[str] = Field(default_factory=list)
+    lead_text: str = ""  # title + lead of the lead article: what "already aired" is matched on
 
 
 class StoryBrief(BaseModel):
-    """A story as the writers get it: title, grounded facts, and the sources to cite."""
+    """A story as the writers get it: title, grounded facts, and the sources to cite.
+    `source_text` is the Simplified Chinese text every sentence of the script must rest on."""
 
     story_id: str
     title: str
     summary_sentences: list[str]
     keywords: list[str]
     sources: list[SourceRef]
+    source_text: str = ""
+    lead_source: str = ""
+    independent_sources: int = 1
     status: str = "verified"
 
 

@@ -1,0 +1,256 @@
+"""The offline editor: every writing agent's model-free implementation.
+
+Rule of the house: offline, the newsroom says only what the sources say. Story paragraphs are
+extracted sentences plus connective phrases built from data we hold (source names, how many
+outlets reported it); hooks and keywords are built from entities found in the sources.
+"""
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, Field
+
+from ..desk.entities import ORGS, extract_facts
+from ..records import StoryBrief
+from .textrank import keywords as tfidf_keywords
+from .textrank import split_sentences, summarize
+
+_FINAL = tuple("。！？!?”」")
+BANNED = ("相关阅读", "相關閱讀", "阅读全文", "閱讀全文", "Read more", "点击查看", "…")
+
+
+# -- typed inputs and outputs --------------------------------------------------------------
+class PlanCandidate(BaseModel):
+    story_id: str
+    title: str
+    score: float
+    status: str
+    company: str = ""
+    writable: bool = True  # offline we can only voice stories that have a Chinese source text
+
+
+class PlanInput(BaseModel):
+    candidates: list[PlanCandidate]
+    full_count: int
+    short_count: int
+
+
+class PlanOutput(BaseModel):
+    full: list[str] = Field(description="story ids for the Full edition, in air order")
+    short: list[str] = Field(description="story ids for the Short edition, a subset of full, in air order")
+    notes: dict[str, str] = Field(default_factory=dict, description="why a story was left out")
+
+
+class WriteInput(BaseModel):
+    variant: str
+    host: str
+    briefs: list[StoryBrief]
+    sentences_per_story: int
+    max_chars_per_story: int
+    review_notes: list[str] = Field(default_factory=list)
+
+
+class Paragraph(BaseModel):
+    story_id: str
+    text: str
+
+
+class WriteOutput(BaseModel):
+    paragraphs: list[Paragraph]
+
+
+class HooksInput(BaseModel):
+    briefs: list[StoryBrief]
+
+
+class HooksOutput(BaseModel):
+    hooks: list[str] = Field(min_length=3, max_length=3)
+
+
+class TagInput(BaseModel):
+    briefs: list[StoryBrief]
+    max_keywords: int = 12
+
+
+class TagOutput(BaseModel):
+    keywords: list[str]
+
+
+class ProofInput(BaseModel):
+    paragraphs: list[Paragraph]
+    briefs: list[StoryBrief]
+
+
+class ProofOutput(BaseModel):
+    paragraphs: list[Paragraph]
+    issues: list[str] = Field(default_factory=list)
+
+
+class ReviewInput(BaseModel):
+    variant: str
+    hooks: list[str]
+    paragraphs: list[Paragraph]
+    min_chars: int
+    max_chars: int
+
+
+class ReviewOutput(BaseModel):
+    approved: bool
+    notes: list[str] = Field(default_factory=list)
+
+
+# -- offline implementations -------------------------------------------------------------------
+def plan_offline(inp: PlanInput) -> PlanOutput:
+    """Take the desk's ranking as it is; skip what cannot be voiced offline."""
+    notes: dict[str, str] = {}
+    full: list[str] = []
+    for c in inp.candidates:
+        if not c.writable:
+            notes[c.story_id] = "no Chinese source text: the offline editor does not translate"
+        elif len(full) < inp.full_count:
+            full.append(c.story_id)
+        else:
+            notes[c.story_id] = f"ranked below the top {inp.full_count}"
+    return PlanOutput(full=full, short=full[: inp.short_count], notes=notes)
+
+
+_OPENERS = ["先来看今天最受关注的一条消息。", "接着来看下一条。", "再聊聊另一件事。", "说完这个，咱们换个方向。",
+            "还有一条消息也值得一听。", "再来看一条。", "这条消息也挺有意思。"]
+_CLOSER = "最后再说一条。"
+
+
+def _opener(i: int, n: int, brief: StoryBrief) -> str:
+    if brief.status == "follow_up":
+        return "之前聊过的一件事，今天有了新进展。"
+    if i == 0:
+        return _OPENERS[0]
+    if i == n - 1 and n > 2:
+        return _CLOSER
+    return _OPENERS[1 + (i - 1) % (len(_OPENERS) - 1)]
+
+
+def _attribution(brief: StoryBrief) -> str:
+    if brief.independent_sources >= 2:
+        return f"这件事有{_zh_count(brief.independent_sources)}家媒体同时报道，据{brief.lead_source}消息，"
+    return f"据{brief.lead_source}报道，"
+
+
+def _zh_count(n: int) -> str:
+    return "零一两三四五六七八九十"[n] if 0 <= n <= 10 else str(n)
+
+
+def write_offline(inp: WriteInput) -> WriteOutput:
+    paragraphs: list[Paragraph] = []
+    n = len(inp.briefs)
+    for i, b in enumerate(inp.briefs):
+        sents = summarize(b.source_text, inp.sentences_per_story, max_chars=inp.max_chars_per_story)
+        sents = [s for s in sents if not any(x in s for x in BANNED)] or b.summary_sentences[:1]
+        body = "".join(sents)
+        text = _opener(i, n, b) + _attribution(b) + body
+        paragraphs.append(Paragraph(story_id=b.story_id, text=text))
+    return WriteOutput(paragraphs=paragraphs)
+
+
+_HOOK_TEMPLATES = [
+    "{kw}这次到底带来了什么新东西？",
+    "{kw}的最新动作，会给行业带来哪些影响？",
+    "围绕{kw}的这条消息，普通用户该怎么看？",
+]
+_DEBUNK_TEMPLATE = "关于{kw}的传闻，到底是真是假？"
+
+
+def lead_entity(b: StoryBrief) -> str:
+    return b.keywords[0] if b.keywords else b.title[:12]
+
+
+def hooks_offline(inp: HooksInput) -> HooksOutput:
+    picks = inp.briefs[:3]
+    hooks: list[str] = []
+    for i in range(3):
+        b = picks[i % len(picks)] if picks else None
+        kw = lead_entity(b) if b else "AI"
+        if b and i >= len(picks) and len(b.keywords) > i:
+            kw = b.keywords[i]  # fewer than three stories: ask about other facts of the top one
+        template = _DEBUNK_TEMPLATE if b and "辟谣" in b.title + b.source_text[:200] else _HOOK_TEMPLATES[i]
+        hooks.append(template.format(kw=kw))
+    return HooksOutput(hooks=hooks)
+
+
+def tag_offline(inp: TagInput) -> TagOutput:
+    seen: list[str] = []
+    for b in inp.briefs:
+        for kw in b.keywords:
+            if kw.lower() not in {s.lower() for s in seen}:
+                seen.append(kw)
+    return TagOutput(keywords=seen[: inp.max_keywords])
+
+
+_FACT_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9.\-]*\d[A-Za-z0-9.\-]*|\d+(?:\.\d+)?")
+
+
+def _grounded(sentence: str, source: str) -> list[str]:
+    """Facts (figures, model names) in `sentence` that the source does not contain."""
+    src = source.lower()
+    return [t for t in _FACT_TOKEN.findall(sentence) if t.lower().rstrip(".") not in src]
+
+
+def proofread_offline(inp: ProofInput) -> ProofOutput:
+    """Grounding: every figure and model name must appear in the story's sources; a sentence
+    that carries an unsupported one is cut, and the cut is reported."""
+    by_id = {b.story_id: b for b in inp.briefs}
+    out: list[Paragraph] = []
+    issues: list[str] = []
+    for p in inp.paragraphs:
+        brief = by_id.get(p.story_id)
+        source = (brief.source_text + " " + brief.title) if brief else ""
+        kept: list[str] = []
+        for s in split_sentences(p.text) or [p.text]:
+            missing = _grounded(s, source)
+            if missing:
+                issues.append(f"{p.story_id}: cut “{s[:30]}…”: {', '.join(missing)} not in the sources")
+            else:
+                kept.append(s)
+        out.append(Paragraph(story_id=p.story_id, text="".join(kept)))
+    return ProofOutput(paragraphs=out, issues=issues)
+
+
+def review_offline(inp: ReviewInput) -> ReviewOutput:
+    """The deputy editor's checklist; any note sends the draft back."""
+    notes: list[str] = []
+    if len(inp.hooks) != 3 or not all(h.endswith("？") for h in inp.hooks):
+        notes.append("need exactly three hook questions, each ending in ？")
+    total = sum(len(p.text) for p in inp.paragraphs)
+    if total < inp.min_chars:
+        notes.append(f"too short: {total} characters, target at least {inp.min_chars}")
+    if total > inp.max_chars:
+        notes.append(f"too long: {total} characters, target at most {inp.max_chars}")
+    for p in inp.paragraphs:
+        if not p.text.strip():
+            notes.append(f"{p.story_id}: empty paragraph")
+        elif not p.text.rstrip().endswith(_FINAL):
+            notes.append(f"{p.story_id}: paragraph ends mid-sentence")
+        for marker in BANNED:
+            if marker in p.text:
+                notes.append(f"{p.story_id}: contains page noise “{marker}”")
+    return ReviewOutput(approved=not notes, notes=notes)
+
+
+# -- briefs -------------------------------------------------------------------------------------
+_ZH_ORG_NAME = {key: next((n for n in names if re.search(r"[\u4e00-\u9fff]", n)), names[0]) for key, names in ORGS.items()}
+
+
+def story_keywords(title: str, text: str, k: int = 5) -> list[str]:
+    """Entities first (model names as written, organisations by their Chinese name), then tf-idf."""
+    facts = extract_facts(title + "\n" + text[:800])
+    named = re.findall(r"[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*(?:\s\d+(?:\.\d+)?)?", title + " " + text[:400])
+    out: list[str] = []
+    for tok in named:
+        tok = tok.replace(" ", "")
+        low = tok.lower()
+        if (any(c.isdigit() for c in tok) or low in facts.names) and low not in {o.lower() for o in out}:
+            out.append(tok)
+    out += [_ZH_ORG_NAME[o] for o in sorted(facts.orgs)]
+    for w in tfidf_keywords(title + "。" + text[:1200], k):
+        if w.lower() not in {o.lower() for o in out} and not any(w in o for o in out):
+            out.append(w)
+    return out[:k]

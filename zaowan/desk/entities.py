@@ -1,0 +1,116 @@
+"""Named entities and figures that tie reports of one event together across languages.
+
+Embeddings alone cannot tell "Qwen3-8B" from "Qwen3-72B", nor link an English and a Chinese
+report reliably (multilingual-e5 scores cross-language pairs below unrelated same-language ones),
+so the desk also compares the hard facts: organisations, model names, sizes and figures.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Canonical organisation key -> the ways reports name it (Simplified, Traditional, English).
+ORGS: dict[str, tuple[str, ...]] = {
+    "alibaba": ("阿里巴巴", "阿里云", "阿里", "通义", "千问", "Alibaba", "Qwen"),
+    "bytedance": ("字节跳动", "字节", "火山引擎", "火山方舟", "豆包", "ByteDance", "Doubao", "Volcano Engine"),
+    "baidu": ("百度", "文心", "Baidu", "ERNIE"),
+    "tencent": ("腾讯", "混元", "Tencent", "Hunyuan"),
+    "deepseek": ("深度求索", "DeepSeek"),
+    "moonshot": ("月之暗面", "Kimi", "Moonshot"),
+    "zhipu": ("智谱", "Zhipu", "GLM"),
+    "minimax": ("MiniMax", "稀宇"),
+    "huawei": ("华为", "華為", "昇腾", "昇騰", "Huawei", "Ascend"),
+    "xiaomi": ("小米", "Xiaomi"),
+    "ant": ("蚂蚁集团", "螞蟻集團", "蚂蚁", "Ant Group"),
+    "kuaishou": ("快手", "可灵", "可靈", "Kuaishou", "Kling"),
+    "openai": ("OpenAI", "ChatGPT", "Sora", "GPT"),
+    "anthropic": ("Anthropic", "Claude"),
+    "google": ("谷歌", "Google", "Gemini", "DeepMind"),
+    "microsoft": ("微软", "微軟", "Microsoft", "Copilot"),
+    "meta": ("Meta", "Llama"),
+    "nvidia": ("英伟达", "輝達", "英偉達", "NVIDIA", "Nvidia"),
+    "apple": ("苹果", "蘋果", "Apple"),
+    "amd": ("AMD",),
+    "xai": ("xAI", "Grok"),
+    "mistral": ("Mistral",),
+    "tesla": ("特斯拉", "Tesla", "Optimus"),
+    "unitree": ("宇树", "宇樹", "Unitree"),
+    "moore_threads": ("摩尔线程", "摩爾線程", "Moore Threads"),
+    "stepfun": ("阶跃星辰", "階躍星辰", "StepFun"),
+}
+
+_ALIASES: list[tuple[str, str]] = sorted(
+    ((alias, key) for key, names in ORGS.items() for alias in names), key=lambda p: -len(p[0])
+)
+# Latin tokens with a digit or a hyphen are model names, versions and figures: the hard facts.
+_LATIN_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*|\d+(?:\.\d+)?[A-Za-z]+")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?\s*(?:%|亿|万|B|K|M|T|倍|美元|元|GB|TB|秒|分钟|小时|天|家|款|个|人)")
+_STOP_LATIN = {"ai", "the", "and", "for", "with", "new", "model", "models", "api", "app", "of", "to", "in",
+               "on", "a", "an", "is", "its", "at", "by", "from", "as", "that", "this", "will", "has", "be"}
+
+
+@dataclass(frozen=True)
+class Facts:
+    orgs: frozenset[str] = field(default_factory=frozenset)
+    models: frozenset[str] = field(default_factory=frozenset)  # tokens with digits: qwen3-72b, gpt-5, 4k
+    names: frozenset[str] = field(default_factory=frozenset)  # other Latin names: seedream, webexplorer
+    numbers: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def hard(self) -> frozenset[str]:
+        return self.models | self.names
+
+
+def _norm_number(s: str) -> str:
+    return re.sub(r"\s+", "", s).lower()
+
+
+def orgs_in(text: str) -> set[str]:
+    found: set[str] = set()
+    low = text.lower()
+    for alias, key in _ALIASES:
+        if alias.lower() in low:
+            found.add(key)
+    return found
+
+
+def extract_facts(text: str) -> Facts:
+    """Organisations, model names/figures and quantities mentioned in `text` (pure)."""
+    models: set[str] = set()
+    names: set[str] = set()
+    org_alias_words = {a.lower() for a, _ in _ALIASES}
+    for m in _LATIN_TOKEN.finditer(text):
+        raw = m.group(0).rstrip(".")
+        tok = raw.lower()
+        if tok in _STOP_LATIN or len(tok) < 2:
+            continue
+        if any(ch.isdigit() for ch in tok):
+            models.add(tok)
+        elif raw[0].isupper() and tok not in org_alias_words and len(tok) >= 4:
+            names.add(tok)  # proper nouns only: product and project names
+    numbers = {_norm_number(m.group(0)) for m in _NUMBER.finditer(text)}
+    return Facts(frozenset(orgs_in(text)), frozenset(models), frozenset(names), frozenset(numbers))
+
+
+def conflicting_models(a: Facts, b: Facts) -> bool:
+    """True when both name models of one family but share none of them (qwen3-8b vs qwen3-72b):
+    a strong sign of two different events even when the wording is alike."""
+    for fam in {_family(t) for t in a.models} & {_family(t) for t in b.models}:
+        if fam and not (_of_family(fam, a.models) & _of_family(fam, b.models)):
+            return True
+    return False
+
+
+def _family(tok: str) -> str:
+    m = re.match(r"[a-z]+", tok)
+    return m.group(0) if m and len(m.group(0)) >= 2 else ""
+
+
+def _of_family(fam: str, toks: frozenset[str]) -> frozenset[str]:
+    return frozenset(t for t in toks if _family(t) == fam)
+
+
+def jaccard(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)

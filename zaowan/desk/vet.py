@@ -1,0 +1,185 @@
+"""The story desk: articles in, ranked stories and one decision per article out.
+
+Order matters and is deliberate: screens that need one article (cut text, injected instructions,
+off-topic) run first; then clustering, so that age and credibility are judged per *event*
+(a fresh rewrite of an old event is still old news; one rumour copied by three tier-3 sites is
+still one source).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from ..config import Config
+from ..records import Article, Decision, DropReason, SourceRef, Story, content_hash
+from . import credibility as cred
+from .cluster import Embedder, same_event, view, lead_text
+from .entities import extract_facts
+from .freshness import article_age
+from .rank import rank_stories
+from .screen import injection_suspect, looks_cut, off_topic
+
+
+@dataclass
+class DeskResult:
+    stories: list[Story]
+    decisions: list[Decision]
+    notes: list[str] = field(default_factory=list)
+
+    def dropped(self) -> list[Decision]:
+        return [d for d in self.decisions if not d.kept]
+
+
+def _drop(a: Article, reason: DropReason, detail: str, story_id: str = "") -> Decision:
+    return Decision(article_id=a.id, url=a.url, title=a.title, source=a.source, kept=False,
+                    story_id=story_id, reason=reason, detail=detail)
+
+
+def _screen(a: Article, topics: list[str]) -> Decision | None:
+    if why := looks_cut(a):
+        return _drop(a, DropReason.truncated, why)
+    if why := injection_suspect(a):
+        return _drop(a, DropReason.injection_suspect, why)
+    if why := off_topic(a, topics):
+        return _drop(a, DropReason.off_topic, why)
+    return None
+
+
+def vet(articles: list[Article], cfg: Config, *, now: datetime, window: timedelta,
+        embed: Embedder, aired: list[Story] | None = None) -> DeskResult:
+    from .cluster import cluster
+
+    decisions: list[Decision] = []
+    passed: list[Article] = []
+    for a in articles:
+        d = _screen(a, cfg.desk.topics)
+        (decisions.append(d) if d else passed.append(a))
+    owners = {s.name: (s.owner or s.name) for s in cfg.sources}
+    groups = [[passed[i] for i in g] for g in cluster(passed, embed)]
+    candidates: list[list[Article]] = []
+    for arts in groups:
+        kept, drops = _judge_age(arts, now, window)
+        decisions += drops
+        if kept:
+            candidates.append(kept)
+    stories: list[Story] = []
+    refuters = [a for g in candidates for a in g if a.tier <= 2 and cred.refutes(a)]
+    for arts in candidates:
+        kept, drops = _judge_credibility(arts, owners, refuters)
+        decisions += drops
+        if not kept:
+            continue
+        story, drops = _make_story(kept, owners, now)
+        decisions += drops
+        stories.append(story)
+    stories, drops = _judge_aired(stories, aired or [], {a.id: a for a in articles})
+    decisions += drops
+    ranked = rank_stories(stories, cfg, now=now, window=window)
+    final: dict[str, Decision] = {}
+    for d in decisions:  # later verdicts (e.g. already_aired) override earlier ones
+        final[d.article_id] = d
+    return DeskResult(ranked, list(final.values()))
+
+
+def _judge_age(arts: list[Article], now: datetime, window: timedelta) -> tuple[list[Article], list[Decision]]:
+    ages = {a.id: article_age(a, now, window) for a in arts}
+    recycled = [a for a in arts if ages[a.id].verdict == "recycled"]
+    dated = [ages[a.id].earliest for a in arts if ages[a.id].earliest]
+    drops = [_drop(a, DropReason.recycled, ages[a.id].detail) for a in recycled]
+    rest = [a for a in arts if a not in recycled]
+    if not dated:
+        return [], drops + [_drop(a, DropReason.stale, "no date found anywhere: an undated story is never treated as fresh")
+                            for a in rest]
+    first = min(dated)
+    if first < now - window:
+        origin = next(a for a in arts if ages[a.id].earliest == first)
+        detail = f"event first reported {first:%Y-%m-%d %H:%M} by {origin.source} (“{origin.title}”), outside the {window.total_seconds()/3600:.0f} h window"
+        return [], drops + [_drop(a, DropReason.stale, ages[a.id].detail if a is origin else detail) for a in rest]
+    return rest, drops
+
+
+def _judge_credibility(arts: list[Article], owners: dict[str, str],
+                       refuters: list[Article]) -> tuple[list[Article], list[Decision]]:
+    """Drop refuted claims (rumor) and claims resting on one low-tier owner (unverified)."""
+    local_refuters = [a for a in arts if a.tier <= 2 and cred.refutes(a)]
+    claims = [a for a in arts if a not in local_refuters]
+    refuter = local_refuters[0] if local_refuters else _external_refuter(claims, refuters)
+    if refuter is not None:
+        rumours = [a for a in claims if a.tier >= 3 or cred.is_hedged_claim(a)]
+        if rumours:
+            detail = f"claim refuted by {refuter.source} (tier {refuter.tier}): “{refuter.title}”"
+            keep = [a for a in arts if a not in rumours]
+            return keep, [_drop(a, DropReason.rumor, detail) for a in rumours]
+    best = min(a.tier for a in arts)
+    n = cred.independent_count(arts, owners)
+    if best >= 3 and n < 2:
+        srcs = ", ".join(sorted({a.source for a in arts}))
+        return [], [_drop(a, DropReason.unverified,
+                          f"only {n} independent source ({srcs}, tier {best}); a single low-tier source cannot air as fact")
+                    for a in arts]
+    return arts, []
+
+
+def _external_refuter(claims: list[Article], refuters: list[Article]) -> Article | None:
+    """A trusted refutation clustered elsewhere still kills the claim if they share hard facts."""
+    if not claims or min(a.tier for a in claims) <= 2:
+        return None
+    cf = extract_facts(" ".join(lead_text(a) for a in claims))
+    for r in refuters:
+        rf = extract_facts(lead_text(r, 600))
+        if (cf.orgs & rf.orgs) and (cf.hard & rf.hard or cf.numbers & rf.numbers):
+            return r
+    return None
+
+
+def _make_story(arts: list[Article], owners: dict[str, str], now: datetime) -> tuple[Story, list[Decision]]:
+    lead = min(arts, key=lambda a: (a.tier, not a.lang.startswith("zh"), -(a.published_at.timestamp() if a.published_at else 0)))
+    sid = content_hash(*sorted(a.canonical_url for a in arts))
+    firsts = [d.value for a in arts for d in a.dates] + [a.published_at for a in arts if a.published_at]
+    story = Story(
+        id=sid, title=lead.title, article_ids=[lead.id] + [a.id for a in arts if a is not lead],
+        lead_article_id=lead.id,
+        sources=[SourceRef(url=a.url, title=a.title, source=a.source) for a in [lead] + [a for a in arts if a is not lead]],
+        first_seen=min(firsts) if firsts else None,
+        independent_sources=cred.independent_count(arts, owners), best_tier=lead.tier,
+        lead_text=lead_text(lead),
+    )
+    kept = Decision(article_id=lead.id, url=lead.url, title=lead.title, source=lead.source, kept=True,
+                    story_id=sid, detail=f"lead of a story told by {len(arts)} article(s)")
+    drops = [_drop(a, DropReason.duplicate, f"same event as “{lead.title}” ({lead.source}); kept as a corroborating source", sid)
+             for a in arts if a is not lead]
+    return story, [kept, *drops]
+
+
+def _judge_aired(stories: list[Story], aired: list[Story],
+                 by_id: dict[str, Article]) -> tuple[list[Story], list[Decision]]:
+    if not aired:
+        return stories, []
+    aired_views = [(s, view(Article(url=s.sources[0].url if s.sources else s.id, source="aired", title=s.title,
+                                    text=s.lead_text or s.title))) for s in aired]
+    keep: list[Story] = []
+    drops: list[Decision] = []
+    for s in stories:
+        lead = by_id[s.lead_article_id]
+        v = view(lead)
+        match = next((old for old, ov in aired_views if same_event(v, ov, 0.0, False) or
+                      _same_title(lead.title, old.title)), None)
+        if match is None:
+            keep.append(s)
+            continue
+        new_facts = extract_facts(lead_text(lead, 600))
+        old_facts = extract_facts(match.lead_text or match.title)
+        fresh = (new_facts.numbers - old_facts.numbers) | (new_facts.models - old_facts.models)
+        if fresh:
+            keep.append(s.model_copy(update={"status": "follow_up",
+                                             "reasons": s.reasons + [f"follow-up to an aired story; new facts: {', '.join(sorted(fresh)[:5])}"]}))
+        else:
+            drops += [_drop(by_id[aid], DropReason.already_aired, f"aired already as “{match.title}”; no new facts", s.id)
+                      for aid in s.article_ids]
+    return keep, drops
+
+
+def _same_title(a: str, b: str) -> bool:
+    from .cluster import make_minhash
+
+    return make_minhash(a).jaccard(make_minhash(b)) >= 0.7
