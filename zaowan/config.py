@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from .errors import ConfigError
+from .models.config import ModelsConfig
 
 
 class ShowConfig(BaseModel):
@@ -99,6 +100,7 @@ class Config(BaseModel):
     audio: AudioConfig = AudioConfig()
     output: OutputConfig = OutputConfig()
     store: StoreConfig = StoreConfig()
+    models: ModelsConfig = ModelsConfig()
 
     def out_dir(self) -> Path:
         return Path(self.output.dir)
