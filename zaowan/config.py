@@ -59,6 +59,9 @@ class EditionConfig(BaseModel):
     evening: EditionWindow = EditionWindow(window_hours=12)
     full_stories: int = 6
     short_stories: int = 4
+    full_story_chars: int = 240  # per story; Full lands around 5-8 minutes of speech
+    short_story_chars: int = 110  # Short lands around 2-3 minutes
+    review_rounds: int = 2  # deputy-editor send-backs before the offline repairs apply
     aired_lookback: int = 6  # editions whose stories count as already aired
 
 
@@ -68,11 +71,29 @@ class DeskConfig(BaseModel):
     max_stories_per_company: int = 2
 
 
+class TTSEngineConfig(BaseModel):
+    """Overrides for one vendor TTS engine; unset fields keep the engine's own profile."""
+
+    base_url: str = ""
+    model: str = ""
+    key_env: str = ""
+    voices: dict[str, str] = Field(default_factory=dict)  # speaker (host, cohost) -> vendor voice id
+    max_chars: int = 0
+    timeout_s: float = 60.0
+    retries: int = 2
+
+
 class VoiceConfig(BaseModel):
     engine: str = "kokoro"  # kokoro | espeak
     host_voice: str = "zf_xiaoxiao"
     speed: float = 1.0
     lexicon: dict[str, str] = Field(default_factory=dict)
+    # Engines tried in order for every segment; empty means [engine]. The local voice is always
+    # appended last so a run without keys or network still speaks.
+    chain: list[str] = Field(default_factory=list)
+    cohost_voice: str = "zm_yunyang"
+    engines: dict[str, TTSEngineConfig] = Field(default_factory=dict)
+    model_dir: str = ""  # where the joined Kokoro model is cached; empty: ~/.cache/zaowan
 
 
 class AudioConfig(BaseModel):
@@ -80,6 +101,9 @@ class AudioConfig(BaseModel):
     true_peak_db: float = -1.5
     bitrate: str = "128k"
     story_pause_s: float = 0.6
+    channels: int = Field(2, ge=1, le=2)
+    cover: str = ""  # path to a JPEG/PNG; empty: a generated cover
+    stings: bool = True  # generated intro/outro stings
 
 
 class OutputConfig(BaseModel):

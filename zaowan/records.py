@@ -183,3 +183,6 @@ class Edition(BaseModel):
     started_at: datetime
     published_at: datetime | None = None
     status: str = "started"
+    full: list[str] = Field(default_factory=list)  # story ids in air order
+    short: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)  # run report lines: fallbacks, degradations

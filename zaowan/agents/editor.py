@@ -88,7 +88,7 @@ class ProofOutput(BaseModel):
 
 class ReviewInput(BaseModel):
     variant: str
-    hooks: list[str]
+    hooks: list[str] | None = None  # None: hooks are reviewed elsewhere
     paragraphs: list[Paragraph]
     min_chars: int
     max_chars: int
@@ -217,7 +217,7 @@ def proofread_offline(inp: ProofInput) -> ProofOutput:
 def review_offline(inp: ReviewInput) -> ReviewOutput:
     """The deputy editor's checklist; any note sends the draft back."""
     notes: list[str] = []
-    if len(inp.hooks) != 3 or not all(h.endswith("？") for h in inp.hooks):
+    if inp.hooks is not None and (len(inp.hooks) != 3 or not all(h.endswith("？") for h in inp.hooks)):
         notes.append("need exactly three hook questions, each ending in ？")
     total = sum(len(p.text) for p in inp.paragraphs)
     if total < inp.min_chars:

@@ -44,6 +44,8 @@ _ALIASES: list[tuple[str, str]] = sorted(
 )
 # Latin tokens with a digit or a hyphen are model names, versions and figures: the hard facts.
 _LATIN_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*|\d+(?:\.\d+)?[A-Za-z]+")
+# "Gemini 2.5", "Seedream 4.0", "Kimi K2": a name followed by a version is one model token.
+_NAME_VERSION = re.compile(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z]+)\s+(v?\d+(?:\.\d+)*[A-Za-z]?|[A-Z]\d+(?:\.\d+)?)(?![A-Za-z0-9.])")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?\s*(?:%|亿|万|B|K|M|T|倍|美元|元|GB|TB|秒|分钟|小时|天|家|款|个|人)")
 _STOP_LATIN = {"ai", "the", "and", "for", "with", "new", "model", "models", "api", "app", "of", "to", "in",
                "on", "a", "an", "is", "its", "at", "by", "from", "as", "that", "this", "will", "has", "be"}
@@ -88,6 +90,9 @@ def extract_facts(text: str) -> Facts:
             models.add(tok)
         elif raw[0].isupper() and tok not in org_alias_words and len(tok) >= 4:
             names.add(tok)  # proper nouns only: product and project names
+    for m in _NAME_VERSION.finditer(text):
+        if m.group(1).lower() not in _STOP_LATIN:
+            models.add((m.group(1) + m.group(2)).lower())
     numbers = {_norm_number(m.group(0)) for m in _NUMBER.finditer(text)}
     return Facts(frozenset(orgs_in(text)), frozenset(models), frozenset(names), frozenset(numbers))
 
