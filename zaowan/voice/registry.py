@@ -1,0 +1,64 @@
+"""Build the engine chain from config.
+
+Engines are data in config (`voice.chain`, `voice.engines.<name>`); this module maps each
+name to a factory and reads API keys from the environment only here, at the edge. An engine
+that cannot be built (no key) is skipped and recorded, never fatal while another remains.
+The local Kokoro voice is always appended last.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from ..config import Config, TTSEngineConfig
+from ..errors import ConfigError, ProviderError, VoiceError
+from .base import Attempt, Engine
+from .chain import Chain
+from .kokoro import KokoroEngine
+
+Factory = Callable[[Config, TTSEngineConfig, Mapping[str, str]], Engine]
+
+
+def _kokoro(cfg: Config, _ecfg: TTSEngineConfig, _env: Mapping[str, str]) -> Engine:
+    cache = Path(cfg.voice.model_dir).expanduser() if cfg.voice.model_dir else None
+    return KokoroEngine({"host": cfg.voice.host_voice, "cohost": cfg.voice.cohost_voice}, cache_dir=cache)
+
+
+FACTORIES: dict[str, Factory] = {"kokoro": _kokoro}
+
+
+def register(name: str, factory: Factory) -> None:
+    """Add an engine factory (vendor modules register themselves on import)."""
+    FACTORIES[name] = factory
+
+
+def _load_vendors() -> None:
+    # Imported here, not at module top: a vendor module costs nothing unless a chain names it.
+    from . import vendors  # noqa: F401
+
+
+def chain_names(cfg: Config) -> list[str]:
+    names = list(cfg.voice.chain) or [cfg.voice.engine]
+    if "kokoro" not in names:
+        names.append("kokoro")
+    return names
+
+
+def build_chain(cfg: Config, env: Mapping[str, str] | None = None, **chain_kw) -> Chain:
+    """The chain `cfg` asks for; engines without keys are skipped (and listed in `chain.skipped`)."""
+    env = os.environ if env is None else env
+    names = chain_names(cfg)
+    if any(n != "kokoro" for n in names):
+        _load_vendors()
+    engines: list[Engine] = []
+    skipped: list[Attempt] = []
+    for name in names:
+        factory = FACTORIES.get(name)
+        if factory is None:
+            raise ConfigError(f"voice.chain names unknown TTS engine {name!r}; known: {', '.join(sorted(FACTORIES))}")
+        try:
+            engines.append(factory(cfg, cfg.voice.engines.get(name, TTSEngineConfig()), env))
+        except (ProviderError, VoiceError) as exc:
+            skipped.append(Attempt(name, False, str(exc)))
+    return Chain(engines, skipped=skipped, **chain_kw)

@@ -1,0 +1,217 @@
+"""Script → mastered episode audio: chunk, make speakable, voice (cached), plan, mix, master,
+tag, transcribe, check. The pipeline calls `render_script_audio` (re-exported by zaowan.voice).
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from ..audio import qa as audio_qa
+from ..audio.master import MasterSettings, master_to_mp3, mix
+from ..audio.pcm import longest_silence_s, read_wav, write_wav
+from ..audio.plan import Clip, Gaps, chapters, cues, plan_timeline
+from ..audio.stings import intro_sting, outro_sting
+from ..audio.tags import generated_cover, write_tags
+from ..audio.transcript import to_srt, to_vtt
+from ..config import Config
+from ..errors import AudioError, ZaowanError
+from ..records import AudioInfo, Script, ScriptLine, content_hash
+from ..store.db import Store
+from .base import SAMPLE_RATE, Attempt, Speech, SynthRequest
+from .chain import Chain
+from .registry import build_chain
+from .text import speech_units, split_sentences
+
+TextPass = Callable[[str, Mapping[str, str] | None], str]
+
+
+def default_text_pass() -> tuple[TextPass, str]:
+    """The speakable-text pass from zaowan.voice.normalize; identity only if it is absent
+    (the Kokoro phonemiser still reads digits and Latin runs, just less well)."""
+    try:
+        from .normalize import speakable
+    except ImportError:
+        return (lambda text, lexicon=None: text), "none"
+    return speakable, "zaowan.voice.normalize.speakable"
+
+
+@dataclass(frozen=True)
+class Chunk:
+    line_index: int
+    line: ScriptLine
+    text: str  # as written (transcript)
+    spoken: str  # as said (sent to the engine)
+
+
+@dataclass
+class VoicedChunk:
+    chunk: Chunk
+    speech: Speech
+    engine: str
+    voice: str
+    cached: bool
+    attempts: list[Attempt] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def make_chunks(lines: list[ScriptLine], max_chars: int, text_pass: TextPass,
+                lexicon: Mapping[str, str] | None) -> list[Chunk]:
+    """Split each line at sentence boundaries, then make each piece speakable. Splitting first
+    keeps the transcript in the script's own words, one cue per voiced piece."""
+    out = []
+    for i, line in enumerate(lines):
+        for piece in split_sentences(line.text, max_chars=max_chars):
+            spoken = text_pass(piece, lexicon).strip()
+            if not speech_units(spoken):
+                continue  # only punctuation ("……"): nothing to say, and engines misread it
+            if len(spoken) > max_chars:
+                # Spelling numbers out makes text longer; re-split so no engine limit is crossed.
+                out += [Chunk(i, line, piece, s) for s in split_sentences(spoken, max_chars=max_chars)]
+            elif spoken:
+                out.append(Chunk(i, line, piece, spoken))
+    return out
+
+
+def segment_key(spoken: str, voice: str, engine: str, settings: str, speed: float) -> str:
+    return content_hash(spoken, voice, engine, settings, f"speed={speed:.3f}")
+
+
+def _check(speech: Speech, req: SynthRequest) -> list[str]:
+    return audio_qa.check_segment(speech.pcm, speech.sample_rate, req.text, req.speed)
+
+
+def voice_chunk(chunk: Chunk, chain: Chain, store: Store, cache_dir: Path, speed: float) -> VoicedChunk:
+    """Cached audio from any engine of the chain (in chain order) wins; else voice it now."""
+    req = SynthRequest(chunk.spoken, chunk.line.speaker, speed)
+    for engine in chain.engines:
+        voice = engine.voice_for(req.speaker)
+        key = segment_key(req.text, voice, engine.name, engine.settings_key(), speed)
+        hit = store.cached_segment(key)
+        if hit:
+            pcm, sr = read_wav(Path(hit["path"]))
+            if sr == SAMPLE_RATE:
+                return VoicedChunk(chunk, Speech(pcm, sr), engine.name, voice, cached=True)
+    voiced = chain.voice(req, check=_check, is_bad=audio_qa.is_hard)
+    engine = next(e for e in chain.engines if e.name == voiced.engine)
+    key = segment_key(req.text, voiced.voice, engine.name, engine.settings_key(), speed)
+    path = write_wav(cache_dir / f"{key}.wav", voiced.speech.pcm, voiced.speech.sample_rate)
+    store.save_segment(key, str(path), voiced.speech.duration_s, voiced.engine, voiced.voice, req.text)
+    return VoicedChunk(chunk, voiced.speech, voiced.engine, voiced.voice, cached=False,
+                       attempts=voiced.attempts, warnings=_check(voiced.speech, req))
+
+
+def _episode_date(script: Script, tz: str) -> str:
+    m = re.search(r"(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})", f"{script.title} {script.edition_id}")
+    if m:
+        return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    return datetime.now(ZoneInfo(tz)).date().isoformat()
+
+
+def _edition_kind(script: Script) -> str:
+    return "evening" if ("evening" in script.edition_id or "晚" in script.title) else "morning"
+
+
+def _story_titles(store: Store, edition_id: str) -> dict[str, str]:
+    try:
+        return {s.id: s.title for s in store.stories(edition_id)}
+    except ZaowanError:
+        return {}
+
+
+def _cover(cfg: Config, script: Script) -> bytes:
+    if cfg.audio.cover:
+        p = Path(cfg.audio.cover).expanduser()
+        if not p.is_file():
+            raise AudioError(f"audio.cover: file {p} not found")
+        return p.read_bytes()
+    return generated_cover(_edition_kind(script))
+
+
+def render_script_audio(script: Script, out_dir: Path, cfg: Config, store: Store, *,
+                        on_progress: Callable[[int, int], None] | None = None,
+                        chain: Chain | None = None, text_pass: TextPass | None = None) -> AudioInfo:
+    """Voice `script.spoken_lines()` and master `<out_dir>/<variant>.mp3` with .vtt/.srt beside it.
+
+    Raises VoiceError when a chunk cannot be voiced by any engine, and AudioError when the
+    master fails QA (the files and `<variant>.qa.json` are kept for inspection).
+    """
+    chain = chain or build_chain(cfg)
+    text_pass, pass_name = (text_pass, "injected") if text_pass else default_text_pass()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cache_dir = cfg.out_dir() / "cache" / "audio"
+    chunks = make_chunks(script.spoken_lines(), chain.max_chars, text_pass, cfg.voice.lexicon)
+    if not chunks:
+        raise AudioError(f"script {script.edition_id}/{script.variant} has nothing to say")
+    voiced = []
+    for n, chunk in enumerate(chunks, 1):
+        voiced.append(voice_chunk(chunk, chain, store, cache_dir, cfg.voice.speed))
+        if on_progress:
+            on_progress(n, len(chunks))
+    return _master(script, out_dir, cfg, store, chain, voiced, pass_name)
+
+
+def _master(script: Script, out_dir: Path, cfg: Config, store: Store, chain: Chain,
+            voiced: list[VoicedChunk], pass_name: str) -> AudioInfo:
+    sr = SAMPLE_RATE
+    intro = intro_sting(sr) if cfg.audio.stings else None
+    outro = outro_sting(sr) if cfg.audio.stings else None
+    gaps = Gaps(section=cfg.audio.story_pause_s, intro_s=len(intro) / sr if intro is not None else 0.0,
+                outro_s=len(outro) / sr if outro is not None else 0.0)
+    clips = [Clip(v.speech.duration_s, v.chunk.text, v.chunk.line_index, v.chunk.line.kind, v.chunk.line.story_id)
+             for v in voiced]
+    plan = plan_timeline(clips, gaps)
+    pcm = mix(plan, [v.speech.pcm for v in voiced], sr, intro=intro, outro=outro)
+    mp3 = out_dir / f"{script.variant}.mp3"
+    settings = MasterSettings(target_lufs=cfg.audio.target_lufs, true_peak_db=cfg.audio.true_peak_db,
+                              max_true_peak_db=-1.0, bitrate=cfg.audio.bitrate, channels=cfg.audio.channels)
+    measured = master_to_mp3(pcm, sr, mp3, settings)
+    chaps = chapters(plan, titles=_story_titles(store, script.edition_id))
+    write_tags(mp3, title=script.title, show=cfg.show.name, date=_episode_date(script, cfg.show.timezone),
+               author=cfg.show.author, language=cfg.show.language, chapters=chaps, cover=_cover(cfg, script),
+               comment=cfg.show.description)
+    plan_cues = cues(plan)
+    (out_dir / f"{script.variant}.vtt").write_text(to_vtt(plan_cues), encoding="utf-8")
+    (out_dir / f"{script.variant}.srt").write_text(to_srt(plan_cues), encoding="utf-8")
+    qa = _qa_record(voiced, chain, pcm, measured, cfg, pass_name, plan.total_s)
+    (out_dir / f"{script.variant}.qa.json").write_text(json.dumps(qa, ensure_ascii=False, indent=2), encoding="utf-8")
+    if not qa["passed"]:
+        raise AudioError(f"audio QA failed for {mp3.name}: " + "; ".join(qa["mix"] + qa["loudness"]))
+    return AudioInfo(path=mp3.name, duration_s=round(plan.total_s, 3), lufs=round(measured["lufs"], 2),
+                     true_peak_dbtp=round(measured["true_peak_dbtp"], 2), chapters=chaps, qa=qa)
+
+
+def _qa_record(voiced: list[VoicedChunk], chain: Chain, pcm, measured: dict, cfg: Config,
+               pass_name: str, total_s: float) -> dict:
+    mix_problems = audio_qa.check_mix(pcm, SAMPLE_RATE)
+    loud_problems = audio_qa.check_loudness(measured, cfg.audio.target_lufs, -1.0)
+    fallbacks = [{"text": v.chunk.text[:40], "engine": v.engine,
+                  "failed": [{"engine": a.engine, "error": a.error[:200]} for a in v.attempts if not a.ok]}
+                 for v in voiced if any(not a.ok for a in v.attempts)]
+    return {
+        "passed": not mix_problems and not loud_problems,
+        "segments": len(voiced),
+        "cached_segments": sum(v.cached for v in voiced),
+        "engines": dict(Counter(v.engine for v in voiced)),
+        "voices": dict(Counter(v.voice for v in voiced)),
+        "skipped_engines": [{"engine": a.engine, "error": a.error} for a in chain.skipped],
+        "fallbacks": fallbacks,
+        "segment_warnings": [{"text": v.chunk.text[:40], "problems": v.warnings} for v in voiced if v.warnings],
+        "mix": mix_problems,
+        "loudness": loud_problems,
+        "longest_silence_s": round(longest_silence_s(pcm, SAMPLE_RATE), 2),
+        "lufs": round(measured["lufs"], 2),
+        "true_peak_dbtp": round(measured["true_peak_dbtp"], 2),
+        "lra": round(measured.get("lra", 0.0), 2),
+        "loudness_correction_db": measured.get("correction_db", 0.0),
+        "target_lufs": cfg.audio.target_lufs,
+        "speech_s": round(sum(v.speech.duration_s for v in voiced), 2),
+        "duration_s": round(total_s, 3),
+        "text_pass": pass_name,
+    }
