@@ -96,7 +96,8 @@ def demo(out: Path = typer.Option(Path("demo-out"), "--out", "-o", help="Output 
 def run(config: Path = ConfigOpt,
         edition: Optional[str] = typer.Option(None, "--edition", "-e", help="morning | evening (default: by the clock)."),
         out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output directory (overrides [output] dir)."),
-        from_stage: str = typer.Option("ingest", "--from", help="Re-run from this stage: ingest, desk, plan, write, voice, publish.")) -> None:
+        from_stage: str = typer.Option("ingest", "--from", help="Re-run from this stage: ingest, desk, plan, write, voice, publish."),
+        until: str = typer.Option("publish", "--until", help="Stop after this stage.")) -> None:
     """Run one edition from the feeds in zaowan.toml."""
     from .config import load_config
     from .pipeline import run_edition
@@ -107,8 +108,11 @@ def run(config: Path = ConfigOpt,
     if not cfg.sources:
         raise ZaowanError(f"{config} lists no [[sources]]; add one (see `zaowan init`)")
     with _progress() as progress:
-        ed = run_edition(cfg, edition=edition, report=StageProgress(progress), from_stage=from_stage)
-    _summary(ed, cfg.out_dir())
+        ed = run_edition(cfg, edition=edition, report=StageProgress(progress), from_stage=from_stage, until=until)
+    if until == "publish":
+        _summary(ed, cfg.out_dir())
+    else:
+        console.print(f"edition {ed.id}: stages {from_stage}..{until} done")
 
 
 @app.command()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,6 +21,7 @@ from .errors import StageError
 from .models import Router
 from .records import Decision, DropReason, Edition, Script, ScriptLine, StoryBrief
 from .store import Store
+from .zh import to_simplified
 
 STAGES = ("ingest", "desk", "plan", "write", "voice", "publish")
 Reporter = Callable[[str, int, int, str], None]  # (stage, done, total, message)
@@ -37,7 +38,6 @@ class Run:
     edition: Edition
     now: datetime
     report: Reporter = _quiet
-    article_ids: list[str] = field(default_factory=list)
 
     @property
     def out_dir(self) -> Path:
@@ -67,7 +67,8 @@ def stage_ingest(run: Run) -> None:
 
     result = ingest(run.cfg, run.store, now=run.now,
                     on_progress=lambda name, done, total: run.report("ingest", done, total, name))
-    run.article_ids = list(result.article_ids)
+    run.edition.article_ids = list(result.article_ids)
+    run.store.save_edition(run.edition)
     for s in result.sources:
         if s.status == "error":
             run.note(f"source {s.name}: {s.reason}: {s.detail}")
@@ -76,7 +77,7 @@ def stage_ingest(run: Run) -> None:
 def stage_desk(run: Run) -> None:
     from .desk import default_embedder, vet
 
-    ids = run.article_ids or _recent_article_ids(run)
+    ids = run.edition.article_ids
     articles = [a for a in (run.store.article(i) for i in ids) if a is not None]
     if not articles:
         raise StageError("no articles to work with: every source failed or returned nothing (see `zaowan sources list`)")
@@ -87,11 +88,6 @@ def stage_desk(run: Run) -> None:
     run.store.replace_stories(run.edition.id, result.stories)
     run.store.replace_decisions(run.edition.id, result.decisions)
     run.report("desk", len(articles), len(articles), f"{len(result.stories)} stories, {len(result.dropped())} dropped")
-
-
-def _recent_article_ids(run: Run) -> list[str]:
-    since = run.now - timedelta(days=2)
-    return [a.id for a in run.store.articles(fetched_since=since)]
 
 
 def _chinese_article(run: Run, story) -> object | None:
@@ -216,17 +212,9 @@ def _repair(paras: list[Paragraph], briefs: list[StoryBrief]) -> list[Paragraph]
     return out
 
 
-_t2s = None
-
-
 def _simplified(text: str) -> str:
     """Scripts are Simplified Chinese even when a model slips into Traditional."""
-    global _t2s
-    if _t2s is None:
-        import opencc
-
-        _t2s = opencc.OpenCC("t2s")
-    return _t2s.convert(text)
+    return to_simplified(text)
 
 
 def stage_voice(run: Run) -> None:
@@ -254,10 +242,12 @@ def stage_publish(run: Run) -> None:
 
 
 def run_edition(cfg: Config, *, edition: str | None = None, now: datetime | None = None,
-                report: Reporter = _quiet, from_stage: str = "ingest", store: Store | None = None) -> Edition:
-    """Run one edition; returns the published Edition record."""
-    if from_stage not in STAGES:
-        raise StageError(f"unknown stage {from_stage!r}; stages are: {', '.join(STAGES)}")
+                report: Reporter = _quiet, from_stage: str = "ingest", until: str = "publish",
+                store: Store | None = None) -> Edition:
+    """Run one edition's stages `from_stage`..`until`; returns the Edition record."""
+    for stage in (from_stage, until):
+        if stage not in STAGES:
+            raise StageError(f"unknown stage {stage!r}; stages are: {', '.join(STAGES)}")
     now = now or datetime.now(ZoneInfo(cfg.show.timezone))
     own_store = store is None
     store = store or Store(cfg.db_path())
@@ -271,7 +261,7 @@ def run_edition(cfg: Config, *, edition: str | None = None, now: datetime | None
         runner = AgentRunner(Router.from_config(cfg, store, edition_id=ed.id))
         steps = {"ingest": stage_ingest, "desk": stage_desk, "plan": lambda r: stage_plan(r, runner),
                  "write": lambda r: stage_write(r, runner), "voice": stage_voice, "publish": stage_publish}
-        for name in STAGES[STAGES.index(from_stage):]:
+        for name in STAGES[STAGES.index(from_stage): STAGES.index(until) + 1]:
             report(name, 0, 1, "start")
             steps[name](run)
             report(name, 1, 1, "done")

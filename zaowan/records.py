@@ -183,6 +183,7 @@ class Edition(BaseModel):
     started_at: datetime
     published_at: datetime | None = None
     status: str = "started"
+    article_ids: list[str] = Field(default_factory=list)  # what ingest saw for this edition
     full: list[str] = Field(default_factory=list)  # story ids in air order
     short: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)  # run report lines: fallbacks, degradations

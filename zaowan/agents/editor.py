@@ -177,11 +177,13 @@ def hooks_offline(inp: HooksInput) -> HooksOutput:
 
 
 def tag_offline(inp: TagInput) -> TagOutput:
+    """Round-robin over the stories so every story gets its lead entity in before any gets a second."""
     seen: list[str] = []
-    for b in inp.briefs:
-        for kw in b.keywords:
-            if kw.lower() not in {s.lower() for s in seen}:
-                seen.append(kw)
+    depth = max((len(b.keywords) for b in inp.briefs), default=0)
+    for i in range(depth):
+        for b in inp.briefs:
+            if i < len(b.keywords) and b.keywords[i].lower() not in {s.lower() for s in seen}:
+                seen.append(b.keywords[i])
     return TagOutput(keywords=seen[: inp.max_keywords])
 
 
@@ -236,7 +238,13 @@ def review_offline(inp: ReviewInput) -> ReviewOutput:
 
 
 # -- briefs -------------------------------------------------------------------------------------
-_ZH_ORG_NAME = {key: next((n for n in names if re.search(r"[\u4e00-\u9fff]", n)), names[0]) for key, names in ORGS.items()}
+_GENERIC = {"ai", "今天", "新一代", "模型", "发布", "推出", "支持", "公司", "用户", "开发者", "表示", "目前", "已经", "一个"}
+
+
+def _org_as_written(key: str, text: str) -> str:
+    """The organisation's name as this text writes it (Chinese names first), so tags stay grounded."""
+    names = sorted(ORGS[key], key=lambda n: (not re.search(r"[\u4e00-\u9fff]", n), -len(n)))
+    return next((n for n in names if n.lower() in text.lower()), "")
 
 
 def story_keywords(title: str, text: str, k: int = 5) -> list[str]:
@@ -249,8 +257,12 @@ def story_keywords(title: str, text: str, k: int = 5) -> list[str]:
         low = tok.lower()
         if (any(c.isdigit() for c in tok) or low in facts.names) and low not in {o.lower() for o in out}:
             out.append(tok)
-    out += [_ZH_ORG_NAME[o] for o in sorted(facts.orgs)]
+    body = title + "\n" + text[:800]
+    for org in sorted(facts.orgs):
+        name = _org_as_written(org, body)
+        if name and not any(name.lower() in o.lower() for o in out):
+            out.append(name)
     for w in tfidf_keywords(title + "。" + text[:1200], k):
-        if w.lower() not in {o.lower() for o in out} and not any(w in o for o in out):
+        if w.lower() not in _GENERIC and not any(w.lower() in o.lower() for o in out):
             out.append(w)
     return out[:k]

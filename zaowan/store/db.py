@@ -90,8 +90,8 @@ class Store:
             if prev and prev["v"]:
                 art = art.model_copy(update={"version": prev["v"] + 1})
                 status = "updated"
-            fetched = art.fetched_at or datetime.now(timezone.utc)
-            art = art.model_copy(update={"fetched_at": fetched})
+            fetched = (art.fetched_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
+            art = art.model_copy(update={"fetched_at": fetched})  # UTC, so stored strings sort as times
             self.conn.execute(
                 "INSERT INTO articles(id, canonical_url, content_hash, version, source, fetched_at, published_at, data)"
                 " VALUES (?,?,?,?,?,?,?,?)",
@@ -105,7 +105,7 @@ class Store:
         params: tuple = ()
         if fetched_since:
             sql += " WHERE fetched_at >= ?"
-            params = (fetched_since.isoformat(),)
+            params = (fetched_since.astimezone(timezone.utc).isoformat(),)
         rows = self.query(sql + " ORDER BY canonical_url, version", params)
         if latest_only:
             latest: dict[str, sqlite3.Row] = {}

@@ -1,0 +1,78 @@
+"""Desk → plan → write on stored articles, with no model configured: the offline editor answers."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from zaowan.config import Config, SourceConfig
+from zaowan.errors import StageError
+from zaowan.pipeline import new_edition, run_edition
+from zaowan.records import Article, DateEvidence
+from zaowan.store import Store
+
+NOW = datetime(2026, 11, 22, 7, 30, tzinfo=timezone(timedelta(hours=8)))
+
+STORIES = [
+    ("a", "阿里巴巴发布Qwen3-72B大模型", "阿里巴巴今天发布Qwen3-72B大模型，在数学和代码评测中超过GPT-4o。模型支持128K上下文。API价格下调50%，开发者今天就能调用。"),
+    ("b", "字节跳动发布Seedream 4.0文生图模型", "字节跳动今天发布了Seedream 4.0文生图模型。它能直接生成原生4K图像，还能把最多10张照片融合在一起。火山方舟已开放免费体验。"),
+    ("c", "华为发布昇腾新一代AI芯片", "华为今天发布昇腾新一代AI芯片，算力比上一代提升两倍。首批产品将在明年一季度交付。"),
+    ("a", "深度求索开源DeepSeek-V3.2", "深度求索今天开源了DeepSeek-V3.2模型，采用MoE架构，激活参数37B。模型权重已上传到开源社区。"),
+    ("b", "月之暗面发布Kimi K2长文本更新", "月之暗面今天更新Kimi K2，上下文窗口扩展到256K。新版本在长文档问答上准确率提升12%。"),
+    ("c", "智谱推出GLM-5智能体平台", "智谱今天推出基于GLM-5的智能体平台，企业可以用自然语言搭建工作流。平台首月免费。"),
+    ("a", "腾讯混元发布视频生成模型", "腾讯混元今天发布视频生成模型，可以生成时长10秒的1080P视频。模型已在腾讯云上线。"),
+]
+
+
+def _cfg(tmp_path):
+    return Config(sources=[SourceConfig(name=n, url=f"https://{n}.example/rss", tier=1) for n in "abc"],
+                  output={"dir": str(tmp_path)})
+
+
+@pytest.fixture()
+def store_with_articles(tmp_path):
+    cfg = _cfg(tmp_path)
+    store = Store(cfg.db_path())
+    ids = []
+    for i, (src, title, text) in enumerate(STORIES):
+        d = NOW - timedelta(hours=1 + i)
+        a, _ = store.save_article(Article(url=f"https://{src}.example/{i}", source=src, tier=1, title=title, text=text,
+                                          published_at=d, dates=[DateEvidence(value=d, origin="feed")]))
+        ids.append(a.id)
+    ed = new_edition(cfg, edition="morning", now=NOW)
+    ed.article_ids = ids
+    store.save_edition(ed)
+    yield cfg, store, ed
+    store.close()
+
+
+def test_desk_plan_write_offline(store_with_articles):
+    cfg, store, ed = store_with_articles
+    run_edition(cfg, edition="morning", now=NOW, from_stage="desk", until="write", store=store)
+    ed = store.edition(ed.id)
+    assert len(ed.full) == 6 and ed.short == ed.full[:4]
+    full, short = store.script(ed.id, "full"), store.script(ed.id, "short")
+    assert full.title == "早晚AI报 2026/11/22 早报"
+    assert len(full.hooks) == 3 and all(h.endswith("？") for h in full.hooks)
+    assert [l.story_id for l in full.stories] == ed.full and len(short.stories) == 4
+    assert all(l.text.endswith("。") for l in full.stories)
+    assert sum(len(l.text) for l in short.stories) < sum(len(l.text) for l in full.stories)
+    # the one story that did not fit is recorded, not lost
+    not_selected = [d for d in store.decisions(ed.id) if d.reason and d.reason.value == "not_selected"]
+    assert len(not_selected) == 1
+    # every agent call went through the router and was logged, answered offline
+    calls = store.calls(ed.id)
+    assert {c["agent"] for c in calls} >= {"editor_in_chief", "full_writer", "short_writer", "hook_writer",
+                                           "tagger", "proofreader", "deputy_editor"}
+    assert {c["provider"] for c in calls if c["status"] == "ok"} == {"offline"}
+
+
+def test_rerun_from_write_is_repeatable(store_with_articles):
+    cfg, store, ed = store_with_articles
+    run_edition(cfg, edition="morning", now=NOW, from_stage="desk", until="write", store=store)
+    first = store.script(ed.id, "full")
+    run_edition(cfg, edition="morning", now=NOW, from_stage="write", until="write", store=store)
+    assert store.script(ed.id, "full") == first
+
+
+def test_unknown_stage_is_a_clear_error(tmp_path):
+    with pytest.raises(StageError, match="unknown stage"):
+        run_edition(_cfg(tmp_path), from_stage="mix")
