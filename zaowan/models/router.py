@@ -19,13 +19,16 @@ every reason.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import re
+import ssl
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import certifi
 import httpx
 
 from ..errors import ConfigError, ProviderError, ZaowanError
@@ -44,6 +47,12 @@ if TYPE_CHECKING:
 _REFUSAL = re.compile(r"^\s*(i'?m sorry|i am sorry|sorry, i|i can(no|')t|i'm unable|i am unable|as an ai"
                       r"|很抱歉|抱歉|对不起|我无法|我不能)", re.I)
 _REFUSAL_MAX_CHARS = 200
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    # Loading the CA bundle costs ~50 ms; do it once per process, not once per edition/loop.
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 class BudgetExceededError(ProviderError):
@@ -197,11 +206,12 @@ class Router:
             try:
                 reply = await self._send(provider, call, min(pol.timeout_s, left))
             except CallError as exc:
-                self._log(run, provider, model, rhash, msgs, max_tokens, "error", t0=t0, error=exc)
+                delay = None
                 if exc.retryable and self.cooldowns.failed(provider):
                     exc.reason += f"+cooldown:{provider}"
-                    raise
-                delay = self._retry_delay(exc, retries, run)
+                else:
+                    delay = self._retry_delay(exc, retries, run)  # may annotate exc.reason
+                self._log(run, provider, model, rhash, msgs, max_tokens, "error", t0=t0, error=exc)
                 if delay is None:
                     raise
                 retries += 1
@@ -292,7 +302,7 @@ class Router:
         if self._client is None:
             pol = self.cfg.policy
             self._client = httpx.AsyncClient(
-                timeout=httpx.Timeout(pol.timeout_s, connect=pol.connect_timeout_s),
+                verify=_tls_context(), timeout=httpx.Timeout(pol.timeout_s, connect=pol.connect_timeout_s),
                 limits=httpx.Limits(max_connections=64, max_keepalive_connections=32), trust_env=False)
         return self._client
 
