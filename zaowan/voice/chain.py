@@ -51,11 +51,12 @@ class Chain:
         raise VoiceError(f"every TTS engine failed for {req.text[:30]!r}: {detail}")
 
     def _try(self, engine: Engine, req: SynthRequest) -> tuple[Speech | None, Attempt]:
-        for n in range(self.retries + 1):
+        retries = getattr(engine, "retries", self.retries)
+        for n in range(retries + 1):
             try:
                 return engine.synthesize(req), Attempt(engine.name, True, retries=n)
             except ProviderError as exc:
-                if not exc.retryable or n == self.retries:
+                if not exc.retryable or n == retries:
                     return None, Attempt(engine.name, False, str(exc), retries=n)
                 self.sleep(self.backoff_s * (2 ** n))
             except ZaowanError as exc:

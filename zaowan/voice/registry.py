@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ..config import Config, TTSEngineConfig
-from ..errors import ConfigError, ProviderError, VoiceError
+from ..errors import ConfigError, ZaowanError
 from .base import Attempt, Engine
 from .chain import Chain
 from .kokoro import KokoroEngine
@@ -58,7 +58,11 @@ def build_chain(cfg: Config, env: Mapping[str, str] | None = None, **chain_kw) -
         if factory is None:
             raise ConfigError(f"voice.chain names unknown TTS engine {name!r}; known: {', '.join(sorted(FACTORIES))}")
         try:
-            engines.append(factory(cfg, cfg.voice.engines.get(name, TTSEngineConfig()), env))
-        except (ProviderError, VoiceError) as exc:
+            ecfg = cfg.voice.engines.get(name, TTSEngineConfig())
+            engine = factory(cfg, ecfg, env)
+            if name in cfg.voice.engines:
+                engine.retries = ecfg.retries  # per-engine retry budget, when config sets one
+            engines.append(engine)
+        except ZaowanError as exc:  # no key, no region, bad voice: skip it, record why
             skipped.append(Attempt(name, False, str(exc)))
     return Chain(engines, skipped=skipped, **chain_kw)
