@@ -52,6 +52,8 @@ _PH = "\U000F0000-\U000FFFFD"
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 _LEFT = r"(?<![A-Za-z0-9.])"  # a number that is not the tail of a name or of another number
 _DASH = r"\s*[-–~～]\s*"
+# A number or a range "a-b"; after a dash ("Llama-3-8B") the number cannot open a range.
+_AMOUNT = rf"(?:(?P<h>(?<=[A-Za-z0-9.][-–~～]))|(?<![A-Za-z0-9.][-–~～]))(?P<a>{_NUM})(?(h)|(?:{_DASH}(?P<b>{_NUM}))?)"
 
 
 # --------------------------------------------------------------------------- number reading
@@ -215,7 +217,7 @@ class _Pass:
 
 _DIGIT_RUN = re.compile(r"\d+(?:\.\d+)*")
 _MEASURE = ("个|倍|次|款|家|位|名|天|种|条|台|张|份|小时|周|分钟|秒|场|轮|项|篇|部|颗|块|辆|只|架|座|所|"
-            "句|段|本|人|千|万|亿|年|期|层|组|类|步|点|套|支|把|代|届|季|月份|个月|GB|TB|MB|PB")
+            "句|段|本|人|千|万|亿|年|期|层|组|类|步|点|套|支|把|代|届|季|月份|个月|GB|TB|MB|PB|元|美元|欧元|英镑|日元|块")
 _TIME_WORDS = "秒|分钟|小时|天|日|周|月|年|次|人|张|帧|个|s|h|min|sec|day|month|year|mo|yr"
 _CURRENCY = {"US$": "美元", "HK$": "港元", "NT$": "新台币", "C$": "加元", "A$": "澳元", "S$": "新加坡元",
              "$": "美元", "¥": "元", "￥": "元", "€": "欧元", "£": "英镑", "₩": "韩元", "₹": "卢比"}
@@ -270,7 +272,7 @@ def _clock(m: re.Match) -> str | None:
     h, mi, s, ampm = m.group(1), int(m.group(2)), m.group(3), (m.group(4) or "").lower()
     if int(h) > 24 or mi > 59 or (s is not None and int(s) > 59):
         return None
-    text = ("下午" if ampm.startswith("p") else "上午" if ampm else "") + _count(h) + "点"
+    text = ("下午" if ampm.startswith("p") else "上午" if ampm else "") + _count(str(int(h))) + "点"
     if mi or s is not None:
         text += ("零" if mi < 10 else "") + read_int(str(mi)) + "分"
     return text + (read_int(s) + "秒" if s is not None else "")
@@ -295,7 +297,8 @@ def _size(m: re.Match) -> str:
     scale = m.group("scale").strip()
     text = _range(m.group("a"), m.group("b"), lambda n: _scaled(n, _SCALE[scale]))
     # B after a bare number in AI news is a parameter count; say so, as the hosts do.
-    if scale in ("B", "b") and not _NO_PARAMS_AFTER.match(m.string, m.end()):
+    already = "参数" in m.string[max(0, m.start() - 4):m.start()]  # 总参数671B
+    if scale in ("B", "b") and not already and not _NO_PARAMS_AFTER.match(m.string, m.end()):
         text += "参数"
     return text
 
@@ -305,7 +308,7 @@ def _unit(m: re.Match) -> str | None:
     if name == "倍" and re.match(r"\s*[A-Za-z0-9]", m.string[m.end():]):
         return None  # 2 x 3 and 8x H100 are products and counts, not "times faster"
     if name in _TEMPERATURE:
-        sign = "零下" if m.group("sign") else ""
+        sign = "零下" if m.group("sign") and not m.string[:m.start()].endswith("零下") else ""
         return sign + _range(m.group("a"), m.group("b"), read_number) + name
     if name == "P":  # 1080p, 720p: said digit by digit
         a = m.group("a")
@@ -315,7 +318,7 @@ def _unit(m: re.Match) -> str | None:
 
 def _unit_pattern() -> re.Pattern:
     units = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
-    return _c(rf"(?P<sign>(?<![A-Za-z0-9.])[-−])?{_LEFT}(?P<a>{_NUM})(?:{_DASH}(?P<b>{_NUM}))?"
+    return _c(rf"(?P<sign>(?<![A-Za-z0-9.])[-−])?{_LEFT}{_AMOUNT}"
               rf"\s?(?P<unit>{units})(?![A-Za-z0-9])")
 
 
@@ -348,13 +351,13 @@ _NUMBER_PASSES: list[tuple[re.Pattern, Callable[[re.Match], str | None]]] = [
     (_c(rf"(?P<sym>[¥￥])\s?(?P<a>{_NUM})(?:{_DASH}[¥￥]?(?P<b>{_NUM}))?{_MONEY_SCALE}(?:元)?"), _money),
     (_c(rf"(?P<sym>{_CURRENCY_SYM})\s?(?P<a>{_NUM})(?:{_DASH}(?:{_CURRENCY_SYM})?(?P<b>{_NUM}))?{_MONEY_SCALE}"),
      _money),
-    (_c(rf"{_LEFT}(?P<a>{_NUM})(?:{_DASH}(?P<b>{_NUM}))?{_MONEY_SCALE}\s?(?P<code>USD|CNY|RMB|EUR|JPY|HKD|GBP)"
+    (_c(rf"{_LEFT}{_AMOUNT}{_MONEY_SCALE}\s?(?P<code>USD|CNY|RMB|EUR|JPY|HKD|GBP)"
         r"(?![A-Za-z])"), _money),
     # percentages (a sign in front only where it cannot be a hyphen of a name)
     (_c(rf"(?P<sign>(?<![A-Za-z0-9.])[-+−])?{_LEFT}(?P<a>{_NUM})\s*(?:[%％‰]\s*)?(?:{_DASH}(?P<b>{_NUM}))?"
         r"\s*(?P<p>[%％‰])"), _percent),
     # model sizes and big round numbers: 1.4B, 72B, 3-5B, 350M, 1T, 6.6 billion
-    (_c(rf"{_LEFT}(?P<a>{_NUM})(?:{_DASH}(?P<b>{_NUM}))?(?P<scale>[BbMT]|\s?(?:billion|million|trillion|bn))"
+    (_c(rf"{_LEFT}{_AMOUNT}(?P<scale>[BbMT]|\s?(?:billion|million|trillion|bn))"
         r"(?![A-Za-z0-9])"), _size),
     (_unit_pattern(), _unit),
     # Q3 -> 第三季度, No.1 / #1 -> 第一, 100+ -> 一百多, 7x24 -> 七乘二十四
@@ -432,7 +435,8 @@ def _prepare(text: str) -> str:
     text = _PRIVATE.sub("", text)
     text = _FULLWIDTH.sub(lambda m: chr(ord(m.group(0)) - 0xFEE0), text)
     text = _FULLWIDTH_IN_NUMBER.sub(lambda m: chr(ord(m.group(0)) - 0xFEE0), text)
-    return text.replace("\u00a0", " ").replace("\u2212", "-")
+    text = text.replace("\u00a0", " ").replace("\u2212", "-")
+    return re.sub(r"[ \t\u3000]+", " ", text)  # spacing must not decide a rule, or a rerun differs
 
 
 def _tidy(text: str) -> str:
