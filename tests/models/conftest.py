@@ -19,7 +19,7 @@ KEYS = {
     "FAKE_US_KEY": "us-secret-key-0123456789", "FAKE_GEM_KEY": "gem-secret-key-0123456789",
 }
 
-FAST_POLICY = {"timeout_s": 0.2, "connect_timeout_s": 0.5, "deadline_s": 10, "max_retries": 1,
+FAST_POLICY = {"timeout_s": 3.0, "connect_timeout_s": 0.5, "deadline_s": 10, "max_retries": 1,
                "backoff_base_s": 0.01, "backoff_max_s": 0.02, "retry_after_max_s": 2.0, "length_ladder": 2,
                "max_reasks": 1, "cooldown_after": 50, "cooldown_s": 60}
 

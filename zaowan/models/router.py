@@ -145,7 +145,7 @@ class Router:
         hit = self._from_cache(run, chain)
         if hit:
             return hit
-        min_context = 0
+        min_context, last = 0, ""
         for entry in chain:
             try:
                 if entry == OFFLINE:
@@ -153,10 +153,12 @@ class Router:
                 return await self._entry(run, entry, min_context)
             except CallError as exc:
                 run.fallbacks.append(f"{entry}: {exc.reason}")
+                last = self.scrub(str(exc))
                 if exc.context_length:
                     provider, model = self.cfg.resolve(entry)
                     min_context = self.cfg.providers[provider].models[model].context + 1
-        raise ProviderError(f"role {req.role!r}: every model in the chain failed: " + "; ".join(run.fallbacks))
+        raise ProviderError(f"role {req.role!r}: every model in the chain failed: {'; '.join(run.fallbacks)} "
+                            f"(last error: {last[:300]})")
 
     def chain(self, role: str) -> list[str]:
         try:
@@ -170,9 +172,10 @@ class Router:
         return self.budget.report()
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        client, self._client = self._client, None
+        # A client from an earlier, now closed loop cannot be closed here; its sockets died with it.
+        if client is not None and asyncio.get_running_loop() is self._loop:
+            await client.aclose()
 
     async def __aenter__(self) -> "Router":
         return self
