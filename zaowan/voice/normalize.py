@@ -82,7 +82,7 @@ def _section(n: int) -> str:
 
 def _below_1e8(n: int) -> str:
     hi, lo = divmod(n, 10_000)
-    text = (_section(hi) + "万") if hi else ""
+    text = (("两" if hi == 2 else _section(hi)) + "万") if hi else ""  # 两万, not 二万
     if lo:
         text += ("零" if hi and lo < 1000 else "") + _section(lo)
     return text
@@ -99,7 +99,7 @@ def read_int(digits: str) -> str:
     if len(digits) > 16:
         return read_digits(digits)
     hi, lo = divmod(int(digits), 10**8)
-    text = (_below_1e8(hi) + "亿") if hi else ""
+    text = (("两" if hi == 2 else _below_1e8(hi)) + "亿") if hi else ""
     if lo:
         text += ("零" if hi and lo < 10**7 else "") + _below_1e8(lo)
     # 一十五 is correct but nobody says it at the start of a number.
