@@ -212,3 +212,13 @@ def test_router_survives_a_new_event_loop_per_stage(fake):
     for _ in range(2):  # the runner may call asyncio.run() once per stage
         assert asyncio.run(r.complete(req())).provider == "cn"
     asyncio.run(r.aclose())
+
+
+def test_parallel_calls_cannot_overshoot_the_budget_together(fake):
+    fake.latency_s = 0.2
+    # each attempt's worst case is ~$0.004 (800 tokens at $5/M); the cap fits two of them
+    r = router(fake, chain=("us/us-model", "offline"), budget={"cap": 0.009, "on_exceed": "degrade"},
+               policy={"timeout_s": 5})
+    results = run(r, *[req(max_tokens=800) for _ in range(4)])
+    assert sorted(x.provider for x in results) == ["offline", "offline", "us", "us"]
+    assert r.budget.spent_usd <= 0.009 and r.budget.reserved == 0

@@ -33,16 +33,33 @@ class Budget:
     spent_cny: float = 0.0
     degraded: list[str] = field(default_factory=list)  # "role: provider/model" skipped for money
 
+    reserved: float = 0.0  # worst cases of attempts in flight, in the cap's currency
+
     def spent(self) -> float:
         return self.spent_usd if self.cfg.currency == "USD" else self.spent_cny
 
+    def worst_case(self, row: ModelRow, messages: list[Message], max_tokens: int) -> float:
+        usd, cny = cost(row, estimate_tokens(messages), max_tokens, self.cfg.cny_per_usd)
+        return usd if self.cfg.currency == "USD" else cny
+
     def allows(self, row: ModelRow, messages: list[Message], max_tokens: int) -> bool:
-        """Would the worst case of this attempt (whole prompt, full max_tokens) stay within the cap?"""
+        """Would the worst case of this attempt (whole prompt, full max_tokens) stay within the cap,
+        counting the worst cases of attempts already in flight?"""
         if not self.cfg.cap:
             return True
-        usd, cny = cost(row, estimate_tokens(messages), max_tokens, self.cfg.cny_per_usd)
-        worst = usd if self.cfg.currency == "USD" else cny
-        return self.spent() + worst <= self.cfg.cap
+        return self.spent() + self.reserved + self.worst_case(row, messages, max_tokens) <= self.cfg.cap
+
+    def reserve(self, row: ModelRow, messages: list[Message], max_tokens: int) -> float | None:
+        """Hold the worst case for an attempt about to start; None when the cap forbids it.
+        Parallel calls each reserve before sending, so together they cannot overshoot."""
+        if not self.allows(row, messages, max_tokens):
+            return None
+        held = self.worst_case(row, messages, max_tokens) if self.cfg.cap else 0.0
+        self.reserved += held
+        return held
+
+    def release(self, held: float) -> None:
+        self.reserved = max(0.0, self.reserved - held)
 
     def charge(self, usd: float, cny: float) -> None:
         self.spent_usd += usd

@@ -197,7 +197,8 @@ class Router:
             left = pol.deadline_s - (time.monotonic() - run.started)
             if left <= 0:
                 raise self._skip(run, provider, model, rhash, "deadline", "the request's deadline has passed")
-            if not self.budget.allows(mrow, msgs, max_tokens):
+            held = self.budget.reserve(mrow, msgs, max_tokens)
+            if held is None:
                 if self.cfg.budget.on_exceed == "stop":
                     self._log(run, provider, model, rhash, msgs, max_tokens, "skipped", reason="budget")
                     raise BudgetExceededError(f"edition budget {self.cfg.budget.cap:g} {self.cfg.budget.currency} "
@@ -207,7 +208,10 @@ class Router:
             call = WireCall(model, msgs, max_tokens, run.req.temperature, json_mode=run.req.json_schema is not None)
             t0 = time.monotonic()
             try:
-                reply = await self._send(provider, call, min(pol.timeout_s, left))
+                try:
+                    reply = await self._send(provider, call, min(pol.timeout_s, left))
+                finally:
+                    self.budget.release(held)
             except CallError as exc:
                 delay = None
                 if exc.retryable and self.cooldowns.failed(provider):
