@@ -133,7 +133,10 @@ def make_article(src: SourceConfig, *, url: str, canonical: str, title: str, aut
     converted, script = to_simplified(text, lang, url)
     # Titles are too short to detect reliably: they follow the body's script.
     title_s = convert(title, config_for(lang, url)) if script == "hant" else title
-    lang_code = "zh" if script in ("hans", "hant") else (lang.split("-")[0].lower() or "en")
+    # A feed's language tag describes the feed, not each item: Latin-script text in a "zh-cn"
+    # feed is an English item (the common case in Chinese AI-news feeds).
+    claimed = lang.split("-")[0].lower()
+    lang_code = "zh" if script in ("hans", "hant") else (claimed if claimed and claimed != "zh" else "en")
     return Article(url=url, canonical_url=canonical, source=src.name, tier=src.tier, title=title_s,
                    title_original=title, author=author.strip(), text=converted, text_original=text,
                    lang=lang_code, script=script, published_at=published, dates=dates, fetched_at=now,

@@ -97,12 +97,12 @@ def parse_xml_feed(text: str, url: str) -> Feed:
     parsed = feedparser.parse(io.BytesIO(body), response_headers={
         "content-type": "application/xml; charset=utf-8", "content-location": url})
     notes: list[str] = []
-    if not parsed.get("version") and not parsed.entries:
-        why = parsed.get("bozo_exception")
+    why = parsed.get("bozo_exception")
+    if not parsed.entries and (why or not parsed.get("version")):
+        # Broken XML that yielded nothing is an error; a well-formed feed with no items is not.
         raise ParseError(f"not a feed: {type(why).__name__ + ': ' + str(why) if why else 'no feed elements'}",
                          reason="malformed_feed" if why else "not_a_feed")
     if parsed.get("bozo"):
-        why = parsed.get("bozo_exception")
         if not isinstance(why, feedparser.CharacterEncodingOverride):
             notes.append(f"recovered from malformed XML ({type(why).__name__}: {str(why)[:120]})")
     meta = parsed.feed
@@ -116,8 +116,9 @@ def _entry(e, feed_url: str, feed_lang: str) -> Entry:
     contents = [c.get("value", "") for c in e.get("content", []) if c.get("value")]
     richest = max([*contents, e.get("summary", "") or ""], key=len)
     link = urljoin(feed_url, (e.get("link") or "").strip()) if e.get("link") else ""
-    raw = e.get("published") or e.get("updated") or e.get("created") or ""
-    parsed = e.get("published_parsed") or e.get("updated_parsed") or e.get("created_parsed")
+    # dict.get bypasses FeedParserDict's deprecated updated→published key mapping.
+    raw = dict.get(e, "published") or dict.get(e, "updated") or dict.get(e, "created") or ""
+    parsed = dict.get(e, "published_parsed") or dict.get(e, "updated_parsed") or dict.get(e, "created_parsed")
     # feedparser normalises every date it understands to a UTC struct_time.
     date = datetime(*parsed[:6], tzinfo=timezone.utc) if parsed else None
     lang = ""

@@ -207,7 +207,7 @@ class GuardedClient:
         decoder = _Decoder(hdrs.get("content-encoding", ""))
         parts: list[bytes] = []
         size = 0
-        for raw in resp.iter_raw(64 * 1024):
+        for raw in resp.iter_raw():
             _check_deadline(deadline, url)
             for out in decoder.feed(raw, cap - size):
                 size += len(out)
