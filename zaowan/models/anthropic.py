@@ -50,3 +50,10 @@ def parse(data: dict[str, Any]) -> Reply:
     usage = data.get("usage") or {}
     finish = {"max_tokens": "length", "refusal": "refusal"}.get(data.get("stop_reason") or "", "stop")
     return Reply(text, finish, int(usage.get("input_tokens") or 0), int(usage.get("output_tokens") or 0), data)
+
+
+def probe(row: ProviderRow, key: str) -> tuple[str, dict[str, str]]:
+    headers = {"anthropic-version": API_VERSION}
+    if key:
+        headers["x-api-key"] = key
+    return f"{row.base_url}/models", headers

@@ -49,3 +49,7 @@ def parse(data: dict[str, Any]) -> Reply:
     reason = cand.get("finishReason") or "STOP"
     finish = "length" if reason == "MAX_TOKENS" else "refusal" if reason in _REFUSALS else "stop"
     return Reply(text, finish, t_in, t_out, data)
+
+
+def probe(row: ProviderRow, key: str) -> tuple[str, dict[str, str]]:
+    return f"{row.base_url}/models", ({"x-goog-api-key": key} if key else {})

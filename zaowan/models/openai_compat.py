@@ -35,3 +35,8 @@ def parse(data: dict[str, Any]) -> Reply:
                      usage.get("completion_tokens", 0), data)
     return Reply(msg.get("content") or "", finish, int(usage.get("prompt_tokens") or 0),
                  int(usage.get("completion_tokens") or 0), data)
+
+
+def probe(row: ProviderRow, key: str) -> tuple[str, dict[str, str]]:
+    """A cheap authenticated GET (the model list) for `zaowan doctor`."""
+    return f"{row.base_url}/models", ({"Authorization": f"Bearer {key}"} if key else {})
