@@ -104,6 +104,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default backlog of 5 overflows when the collector opens 8 connections at
+    # once on a busy machine; the dropped SYNs then cost a 1 s retransmit each.
+    request_queue_size = 128
     root: Path
     base_url: str
 
