@@ -17,7 +17,7 @@ _BOMS = [(codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codec
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 # Servers label anything as these by default; a label that decodes *every* byte proves nothing.
-_WEAK_LABELS = {"iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "us-ascii", "ascii"}
+_WEAK_LABELS = {"iso8859-1", "cp1252", "ascii"}  # codecs.lookup() names of latin-1, windows-1252, us-ascii
 _GUESSES = ["utf_8", "gb18030", "big5", "cp1252"]
 
 

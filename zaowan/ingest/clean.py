@@ -18,7 +18,6 @@ from lxml.etree import ParserError
 # Zero-width characters, bidi controls and other format characters (category Cf) carry no
 # text; they break matching and can hide instructions. ZWJ inside emoji sequences is lost too,
 # which costs nothing in a spoken script.
-_KEEP_CF = set()
 
 
 def strip_invisible(text: str) -> str:
@@ -26,7 +25,7 @@ def strip_invisible(text: str) -> str:
     out = []
     for ch in text:
         cat = unicodedata.category(ch)
-        if cat == "Cf" and ch not in _KEEP_CF:
+        if cat == "Cf":
             continue
         if cat == "Cc" and ch not in "\n\t":
             continue
@@ -35,14 +34,10 @@ def strip_invisible(text: str) -> str:
 
 
 def normalise_whitespace(text: str) -> str:
-    """One paragraph per line, no blank-line runs, no trailing spaces; NBSP/ideographic space folded."""
+    """One paragraph per line, no blank lines, no trailing spaces; NBSP/ideographic space folded."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\u3000", " ")
-    lines = [re.sub(r"[ \t]+", " ", ln).strip() for ln in text.split("\n")]
-    out: list[str] = []
-    for ln in lines:
-        if ln or (out and out[-1]):
-            out.append(ln)
-    return "\n".join(out).strip()
+    lines = (re.sub(r"[ \t]+", " ", ln).strip() for ln in text.split("\n"))
+    return "\n".join(ln for ln in lines if ln)
 
 
 _BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr",
@@ -157,8 +152,9 @@ def truncation_signal(text: str) -> str | None:
     # A short unpunctuated last line is a credit or heading (编辑：张三), not a cut sentence;
     # a long one, or one that already holds a finished sentence, was cut.
     has_sentence = any(p in last[:-1] for p in "。！？!?")
+    mid_clause = any(p in last for p in "，、,")  # credits and headings rarely carry a comma
     long_line = len(last) >= (15 if _HAN.search(last) else 60)
-    return "mid_sentence" if (has_sentence or long_line) else None
+    return "mid_sentence" if (has_sentence or mid_clause or long_line) else None
 
 
 def shorter_than_page(feed_text: str, page_text: str, ratio: float = 0.6) -> bool:

@@ -48,9 +48,9 @@ def address_problem(addr: str) -> str | None:
         (ip.version == 4 and ip in _CGNAT, "CGNAT (100.64/10)"),
         (ip.version == 6 and ip in _ULA, "IPv6 unique-local"),
         (ip.is_link_local, "link-local"),
-        (ip.is_private, "private"),
-        (ip.is_multicast, "multicast"),
         (ip.is_unspecified, "unspecified"),
+        (ip.is_multicast, "multicast"),
+        (ip.is_private, "private"),
         (ip.is_reserved, "reserved"),
         (not ip.is_global, "non-global"),
     ]
