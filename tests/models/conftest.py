@@ -27,6 +27,16 @@ SCHEMA = {"type": "object", "properties": {"text": {"type": "string", "minLength
           "additionalProperties": False}
 
 
+def pytest_collection_modifyitems(config, items):
+    """The llama tests start a real model server: run them only when `-m llama` asks for them."""
+    if "llama" in (config.getoption("-m") or ""):
+        return
+    skip = pytest.mark.skip(reason="opt-in: run with `pytest -m llama` (needs llama-cpp-python and the model chunks)")
+    for item in items:
+        if "llama" in item.keywords:
+            item.add_marker(skip)
+
+
 def json_default(seen: Seen):
     return ok(json.dumps({"text": f"来自 {seen.model} 的回答"}, ensure_ascii=False))
 
