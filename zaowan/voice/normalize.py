@@ -401,15 +401,18 @@ def _latin_word(m: re.Match) -> str:
 
 _L = rf"[A-Za-z{_PH}]"  # a Latin letter, or something already read (a number, a lexicon word)
 _SYMBOL_PASSES: list[tuple[re.Pattern, Callable[[re.Match], str | None]]] = [
-    (_c(rf"(?<=[A-Za-z+{_PH}])\+"), lambda m: " plus "),
+    (_c(rf"(?<=[A-Za-z+{_PH}])\+"), lambda m: " plus "),  # Disney+, Google+
+    (_c(r"\s?\+\s?"), lambda m: "加"),  # CapCut + Cursor: said in Chinese
     (_c(rf"(?<={_L})\s?&\s?(?={_L})"), lambda m: " and "),
     (_c(r"&"), lambda m: "和"),
     (_c(rf"(?<=[A-Za-z])@(?=[A-Za-z])"), lambda m: " at "),
+    # Markup and stray marks are not read; between two Latin letters a space keeps words apart.
+    (_c(r"(?<=[A-Za-z])[@#*`^|\\~～]+(?=[A-Za-z])"), lambda m: " "),
+    (_c(r"[@#*`^|\\~～]+"), lambda m: ""),
     (_c(rf"(?<=[A-Za-z])\.(?=[A-Za-z])"), lambda m: " 点 "),
     (_c(rf"(?<=\S)\s?/\s?(?=(?:{_TIME_WORDS})(?![A-Za-z]))"), lambda m: "每"),
     (_c(r"\s?/[\s/]*"), lambda m: "、"),
     (_c(rf"(?<={_L})[-_]+(?={_L})|_"), lambda m: " "),
-    (_c(r"[@#*`^|\\~～]+"), lambda m: " "),  # a space, so "A#A" cannot fuse into "AA"
     (_c(r"≥|>=|＞＝"), lambda m: "大于等于"),
     (_c(r"≤|<=|＜＝"), lambda m: "小于等于"),
     (_c(r"\s?[>＞]\s?"), lambda m: "大于"),
@@ -430,9 +433,14 @@ _PRIVATE = re.compile(f"[{_PH}\U00100000-\U0010FFFD]")
 _LATIN_NEXT_TO_OTHER = re.compile(r"(?<=[A-Za-z])(?=[^\x00-\x7f\s])|(?<=[^\x00-\x7f\s])(?=[A-Za-z])")
 
 
+_URL = re.compile(r"https?://(?:www\.)?([A-Za-z0-9.-]+)[^\s，。；！？）)\]」》”]*")
+
+
 def _prepare(text: str) -> str:
-    """Fold full-width letters and digits to ASCII so one set of rules sees them."""
+    """Fold full-width letters and digits to ASCII so one set of rules sees them; a URL is said
+    as its domain (a listener cannot use a path, and the show notes carry the link)."""
     text = _PRIVATE.sub("", text)
+    text = _URL.sub(lambda m: m.group(1).rstrip(".-"), text)
     text = _FULLWIDTH.sub(lambda m: chr(ord(m.group(0)) - 0xFEE0), text)
     text = _FULLWIDTH_IN_NUMBER.sub(lambda m: chr(ord(m.group(0)) - 0xFEE0), text)
     text = text.replace("\u00a0", " ").replace("\u2212", "-")
