@@ -36,3 +36,9 @@ def test_there_are_enough_cases():
 @pytest.mark.parametrize("source,expected", CASES)
 def test_speakable(source, expected):
     assert speakable(source) == expected
+
+
+@pytest.mark.parametrize("source,expected", CASES)
+def test_expected_text_is_already_speakable(source, expected):
+    # A rerun over the voiced script (a retry, a resumed run) must not change what is said.
+    assert speakable(expected) == expected
