@@ -95,7 +95,7 @@ _NOISE_LINE = re.compile(
     r"subscribe to our newsletter)",
     re.I,
 )
-_TRAILING_DATE = re.compile(r"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}[-/]\d{1,2})\s*$")
+_TRAILING_DATE = re.compile(r"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|(\d{4}年)?\d{1,2}月\d{1,2}日|\d{1,2}[-/]\d{1,2})\s*$")
 _SENTENCE_END = "。！？!?…；;.”’\"'）)】」』》"
 
 
