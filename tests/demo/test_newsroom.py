@@ -1,8 +1,11 @@
 """The newsroom's content and manifest: built from content/, consistent, and config-ready."""
 from collections import defaultdict
 
+import pytest
+
 from zaowan.demo import build, demo_config, load_manifest
 from zaowan.demo.build import EXPECTED_CODES
+from zaowan.errors import ConfigError
 
 # Verdicts under which an article is the story's one aired article.
 LEADS = {"kept", "repaired"}
@@ -54,10 +57,6 @@ def test_demo_config_points_at_the_server(manifest, server, tmp_path):
 
 
 def test_load_manifest_rejects_an_empty_file(tmp_path):
-    import pytest
-
-    from zaowan.errors import ConfigError
-
     p = tmp_path / "m.toml"
     p.write_text("")
     with pytest.raises(ConfigError):

@@ -1,15 +1,13 @@
 """The planted traps: each one present, identifiable from the manifest, and built as described."""
 import re
 from collections import Counter, defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import httpx
 import pytest
 from lxml import html as lhtml
 
 from zaowan.demo.render import shifted
-
-from datetime import datetime, timezone
 
 # One pooled client: a fresh httpx.get() per request costs ~70 ms of TLS setup.
 HTTP = httpx.Client(timeout=5)
