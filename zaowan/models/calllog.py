@@ -5,9 +5,12 @@ carry a key, such as an error body that echoes the request, passes through `Scru
 """
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
+import queue
 import re
+import threading
 from typing import Any
 
 SECRET_HEADERS = ("authorization", "x-api-key", "x-goog-api-key", "api-key")
@@ -53,3 +56,41 @@ def request_record(messages: list[dict], max_tokens: int, temperature: float, sc
     if schema is not None:
         doc["json_schema"] = schema
     return scrub(json.dumps(doc, ensure_ascii=False))
+
+
+class LogWriter:
+    """Writes call-log rows on one background thread, in order.
+
+    A durable SQLite commit costs a few milliseconds (an fsync); done on the event loop it would
+    stall every call in flight. Rows are queued here instead and `flush()` waits for them; the
+    router flushes on `aclose()`, and at interpreter exit as a last resort. A failed write is
+    raised from the next `flush()`, never dropped silently.
+    """
+
+    def __init__(self, store: Any):
+        self.store = store
+        self._queue: queue.Queue[dict | None] = queue.Queue()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, name="zaowan-calllog", daemon=True)
+        self._thread.start()
+        atexit.register(self.flush)
+
+    def put(self, row: dict) -> None:
+        self._queue.put(row)
+
+    def _work(self) -> None:
+        while True:
+            row = self._queue.get()
+            try:
+                if row is not None and self._error is None:
+                    self.store.log_call(row)
+            except BaseException as exc:  # kept and re-raised by flush(): the caller decides
+                self._error = exc
+            finally:
+                self._queue.task_done()
+
+    def flush(self) -> None:
+        self._queue.join()
+        if self._error is not None:
+            err, self._error = self._error, None
+            raise err

@@ -26,6 +26,7 @@ import ssl
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 import certifi
@@ -34,7 +35,7 @@ import httpx
 from ..errors import ConfigError, ProviderError, ZaowanError
 from .accounting import Budget, cost, request_fingerprint
 from .base import CallError, ChatRequest, ChatResult, InvalidCall, Message, Reply, TruncatedCall, WireCall
-from .calllog import Scrubber, request_hash, request_record
+from .calllog import LogWriter, Scrubber, request_hash, request_record
 from .config import OFFLINE, ModelsConfig
 from .policy import Cooldowns, RateLimiter, backoff_delay, next_max_tokens
 from .registry import build_provider, missing_key
@@ -131,6 +132,7 @@ class Router:
         self._client: httpx.AsyncClient | None = None
         self._slots: dict[str, asyncio.Semaphore] = {}
         self._limiters: dict[str, RateLimiter] = {}
+        self._writer = LogWriter(store) if store is not None else None
 
     @classmethod
     def from_config(cls, cfg: "Config", store: "Store | None" = None, edition_id: str | None = None,
@@ -171,7 +173,14 @@ class Router:
         """Budget, spending and degradations for the run report."""
         return self.budget.report()
 
+    def flush(self) -> None:
+        """Wait until every call-log row is in the store (aclose does this too)."""
+        if self._writer is not None:
+            self._writer.flush()
+
     async def aclose(self) -> None:
+        if self._writer is not None:
+            await asyncio.to_thread(self._writer.flush)
         client, self._client = self._client, None
         # A client from an earlier, now closed loop cannot be closed here; its sockets died with it.
         if client is not None and asyncio.get_running_loop() is self._loop:
@@ -373,13 +382,13 @@ class Router:
              cost: tuple[float, float] = (0.0, 0.0), reason: str | None = None) -> None:
         if status not in ("skipped", "cached"):
             run.attempts += 1
-        if self.store is None:
+        if self._writer is None:
             return
         if error is not None and reason is None:
             reason = getattr(error, "reason", type(error).__name__)
         body = reply.text if reply is not None else getattr(error, "body", "")
-        self.store.log_call({
-            "edition_id": self.edition_id, "role": run.req.role, "agent": run.req.agent or None,
+        self._writer.put({
+            "at": datetime.now(timezone.utc).isoformat(), "edition_id": self.edition_id, "role": run.req.role, "agent": run.req.agent or None,
             "provider": provider, "model": model, "attempt": run.attempts, "request_hash": rhash,
             "request": request_record(messages, max_tokens, run.req.temperature, run.req.json_schema, self.scrub),
             "response": self.scrub(body or ""), "status": status,
