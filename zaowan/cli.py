@@ -160,6 +160,14 @@ def version() -> None:
     typer.echo(__version__)
 
 
+# The model router's commands live with the router (zaowan/models/cli.py).
+from .models.cli import doctor_cmd, logs_cmd, models_cmd  # noqa: E402
+
+app.command("models")(models_cmd)
+app.command("doctor")(doctor_cmd)
+app.command("logs")(logs_cmd)
+
+
 def main() -> None:  # pragma: no cover
     app()
 
