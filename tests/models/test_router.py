@@ -222,3 +222,11 @@ def test_parallel_calls_cannot_overshoot_the_budget_together(fake):
     results = run(r, *[req(max_tokens=800) for _ in range(4)])
     assert sorted(x.provider for x in results) == ["offline", "offline", "us", "us"]
     assert r.budget.spent_usd <= 0.009 and r.budget.reserved == 0
+
+
+def test_per_provider_rate_limit_spaces_requests(fake):
+    cfg = models_config(fake, roles={"writer": ["cn/cn-small"]})
+    cfg.providers["cn"].rpm = 300  # one request every 0.2 s
+    t0 = time.monotonic()
+    run(Router(cfg, None, "ed", env=KEYS), *[req() for _ in range(3)])
+    assert time.monotonic() - t0 >= 0.4 and len(fake.calls("cn-small")) == 3
