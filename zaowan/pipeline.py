@@ -145,8 +145,8 @@ def stage_write(run: Run, runner: AgentRunner) -> None:
 
     async def draft():
         full_p, short_p, hooks, tags = await asyncio.gather(
-            _write_reviewed(run, runner, roster.FULL_WRITER, "full", full_briefs, 4, ed.full_story_chars),
-            _write_reviewed(run, runner, roster.SHORT_WRITER, "short", short_briefs, 2, ed.short_story_chars),
+            _write_reviewed(run, runner, roster.FULL_WRITER, "full", full_briefs, ed.full_sentences, ed.full_story_chars),
+            _write_reviewed(run, runner, roster.SHORT_WRITER, "short", short_briefs, ed.short_sentences, ed.short_story_chars),
             runner.run(roster.HOOK_WRITER, HooksInput(briefs=full_briefs)),
             runner.run(roster.TAGGER, TagInput(briefs=full_briefs)),
         )
@@ -258,13 +258,17 @@ def run_edition(cfg: Config, *, edition: str | None = None, now: datetime | None
             ed = prev.model_copy(update={"started_at": now})
         store.save_edition(ed)
         run = Run(cfg, store, ed, now, report)
-        runner = AgentRunner(Router.from_config(cfg, store, edition_id=ed.id))
+        router = Router.from_config(cfg, store, edition_id=ed.id)
+        runner = AgentRunner(router)
         steps = {"ingest": stage_ingest, "desk": stage_desk, "plan": lambda r: stage_plan(r, runner),
                  "write": lambda r: stage_write(r, runner), "voice": stage_voice, "publish": stage_publish}
-        for name in STAGES[STAGES.index(from_stage): STAGES.index(until) + 1]:
-            report(name, 0, 1, "start")
-            steps[name](run)
-            report(name, 1, 1, "done")
+        try:
+            for name in STAGES[STAGES.index(from_stage): STAGES.index(until) + 1]:
+                report(name, 0, 1, "start")
+                steps[name](run)
+                report(name, 1, 1, "done")
+        finally:
+            router.flush()  # the call log is written on a background thread: land it before the store closes
         return run.edition
     finally:
         if own_store:

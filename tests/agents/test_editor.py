@@ -45,16 +45,27 @@ def test_proofreader_cuts_sentence_with_invented_number():
     assert "8K" in out.issues[0]
 
 
-def test_hooks_are_three_questions_from_source_entities():
-    b2 = brief("s2", "阿里巴巴发布Qwen3-72B模型，性能超过GPT-4o。", "阿里巴巴发布Qwen3-72B")
+def test_hooks_are_three_questions_built_from_the_titles():
+    b2 = brief("s2", "阿里巴巴发布Qwen3-72B模型，性能超过GPT-4o。", "阿里巴巴发布Qwen3-72B，性能超过GPT-4o")
     hooks = hooks_offline(HooksInput(briefs=[brief(), b2])).hooks
     assert len(hooks) == 3 and all(h.endswith("？") for h in hooks)
-    assert "Seedream4.0" in hooks[0] and "Qwen3-72B" in hooks[1]
+    assert hooks[0].startswith("字节跳动发布Seedream 4.0，") and hooks[1].startswith("阿里巴巴发布Qwen3-72B，")
+    assert hooks[2].startswith("字节跳动")  # two stories: the third question returns to the first subject
+    debunk = brief("s3", "深言科技今天辟谣，称离职传闻不实。", "深言科技辟谣：创始人离职传闻不实")
+    assert hooks_offline(HooksInput(briefs=[debunk])).hooks[0] == "关于深言科技的传闻，到底是真是假？"
+
+
+def test_title_subject_strips_descriptors():
+    from zaowan.agents.editor import title_subject
+
+    assert title_subject("北辰半导体发布推理芯片星辰X2，单卡可跑72B量化模型") == "北辰半导体"
+    assert title_subject("人形机器人新创行远机器人完成人民币6亿元B轮募资") == "行远机器人"
+    assert title_subject("没有动词的标题") == ""
 
 
 def test_keywords_prefer_entities_and_dedupe():
     kws = tag_offline(TagInput(briefs=[brief(), brief("s2")])).keywords
-    assert kws[0] == "Seedream4.0" and "字节跳动" in kws
+    assert kws[:2] == ["字节跳动", "Seedream4.0"]
     assert len(kws) == len({k.lower() for k in kws})
 
 

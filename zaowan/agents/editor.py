@@ -152,27 +152,50 @@ def write_offline(inp: WriteInput) -> WriteOutput:
 
 
 _HOOK_TEMPLATES = [
-    "{kw}这次到底带来了什么新东西？",
-    "{kw}的最新动作，会给行业带来哪些影响？",
-    "围绕{kw}的这条消息，普通用户该怎么看？",
+    "{clause}，到底带来了什么新东西？",
+    "{clause}，会给行业带来哪些影响？",
+    "{clause}，普通人该怎么看？",
 ]
-_DEBUNK_TEMPLATE = "关于{kw}的传闻，到底是真是假？"
+_SUBJECT_HOOKS = ["{subject}这次又有什么新动作？", "{subject}的消息，意味着什么？", "{subject}这一步，值得关注吗？"]
+_DEBUNK_TEMPLATE = "关于{subject}的传闻，到底是真是假？"
+_DEBUNK = ("辟谣", "不实", "否认", "澄清")
+_VERBS = re.compile(r"发布|推出|宣布|上线|开源|获批|获得|拿下|下调|上调|完成|投产|辟谣|否认|澄清|登场|亮相|更新|升级|"
+                    r"发表|启动|签约|收购|融资|降价|涨价|开放|launch|release|unveil|announce", re.IGNORECASE)
+_DESCRIPTOR = re.compile(r"^.*?(初创公司|新创公司|新创|初创|公司|团队)(?=.{2,})")
 
 
-def lead_entity(b: StoryBrief) -> str:
-    return b.keywords[0] if b.keywords else b.title[:12]
+def title_clause(title: str, limit: int = 20) -> str:
+    """The title's first clause, if short enough to say in one breath."""
+    clause = re.split(r"[，,：:；;！!？?（(｜|—]", title, maxsplit=1)[0].strip()
+    return clause if 4 <= len(clause) <= limit else ""
+
+
+def title_subject(title: str) -> str:
+    """Who the story is about: the words before the title's first verb, minus descriptors
+    such as "人形机器人新创" ("北辰半导体发布…" → "北辰半导体")."""
+    m = _VERBS.search(title)
+    subject = title[: m.start()].strip(" ：:，,") if m else ""
+    subject = _DESCRIPTOR.sub("", subject).strip()
+    return subject if 2 <= len(subject) <= 12 else ""
 
 
 def hooks_offline(inp: HooksInput) -> HooksOutput:
-    picks = inp.briefs[:3]
+    """One question per top story, built from the story's own title, so it cannot invent a fact."""
+    picks = inp.briefs[:3] or []
     hooks: list[str] = []
     for i in range(3):
         b = picks[i % len(picks)] if picks else None
-        kw = lead_entity(b) if b else "AI"
-        if b and i >= len(picks) and len(b.keywords) > i:
-            kw = b.keywords[i]  # fewer than three stories: ask about other facts of the top one
-        template = _DEBUNK_TEMPLATE if b and "辟谣" in b.title + b.source_text[:200] else _HOOK_TEMPLATES[i]
-        hooks.append(template.format(kw=kw))
+        if b is None:
+            hooks.append(["今天的AI圈有什么新消息？", "哪些变化和你我有关？", "接下来又该关注什么？"][i])
+            continue
+        subject = title_subject(b.title) or (b.keywords[0] if b.keywords else b.title[:10])
+        clause = title_clause(b.title)
+        if any(w in b.title for w in _DEBUNK):
+            hooks.append(_DEBUNK_TEMPLATE.format(subject=subject))
+        elif clause and i < len(picks):
+            hooks.append(_HOOK_TEMPLATES[i].format(clause=clause))
+        else:
+            hooks.append(_SUBJECT_HOOKS[i].format(subject=subject))
     return HooksOutput(hooks=hooks)
 
 
@@ -238,7 +261,8 @@ def review_offline(inp: ReviewInput) -> ReviewOutput:
 
 
 # -- briefs -------------------------------------------------------------------------------------
-_GENERIC = {"ai", "今天", "新一代", "模型", "发布", "推出", "支持", "公司", "用户", "开发者", "表示", "目前", "已经", "一个"}
+_GENERIC = {"ai", "今天", "新一代", "模型", "发布", "推出", "支持", "公司", "用户", "开发者", "表示", "目前", "已经", "一个",
+            "api", "token", "tokens", "pflops", "tops", "gpu", "cpu", "app", "新版", "版本", "价格", "首期", "百万"}
 
 
 def _org_as_written(key: str, text: str) -> str:
@@ -248,21 +272,31 @@ def _org_as_written(key: str, text: str) -> str:
 
 
 def story_keywords(title: str, text: str, k: int = 5) -> list[str]:
-    """Entities first (model names as written, organisations by their Chinese name), then tf-idf."""
-    facts = extract_facts(title + "\n" + text[:800])
-    named = re.findall(r"[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*(?:\s\d+(?:\.\d+)?)?", title + " " + text[:400])
-    out: list[str] = []
-    for tok in named:
-        tok = tok.replace(" ", "")
-        low = tok.lower()
-        if (any(c.isdigit() for c in tok) or low in facts.names) and low not in {o.lower() for o in out}:
-            out.append(tok)
+    """Who (the title's subject), named models and products as written, organisations by the
+    name this text uses, then tf-idf terms; every keyword occurs in the title or the text."""
+    from ..desk.entities import is_generic_figure
+
     body = title + "\n" + text[:800]
+    facts = extract_facts(body)
+    out: list[str] = []
+
+    def add(word: str) -> None:
+        word = word.replace(" ", "")
+        if word and word.lower() not in _GENERIC and not any(word.lower() in o.lower() or o.lower() in word.lower() for o in out):
+            out.append(word)
+
+    subject = title_subject(title)
+    if len(subject) <= 8:
+        add(subject)
+    # "Seedream 4.0" joins a capitalised name to its version; "token 2元" must not.
+    latin = r"[A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*(?:\s\d+(?:\.\d+)?(?![\d.]*[\u4e00-\u9fff]))?|[a-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*"
+    for tok in re.findall(latin, title + " " + text[:400]):
+        low = tok.replace(" ", "").lower()
+        if any(c.isdigit() for c in low) and not is_generic_figure(low) or low in facts.names:
+            add(tok)
     for org in sorted(facts.orgs):
-        name = _org_as_written(org, body)
-        if name and not any(name.lower() in o.lower() for o in out):
-            out.append(name)
-    for w in tfidf_keywords(title + "。" + text[:1200], k):
-        if w.lower() not in _GENERIC and not any(w.lower() in o.lower() for o in out):
-            out.append(w)
+        add(_org_as_written(org, body))
+    for w in tfidf_keywords(title + "。" + text[:1200], k * 2):
+        if not re.fullmatch(r"[A-Za-z0-9.\-]+", w) or not is_generic_figure(w.lower()):
+            add(w)
     return out[:k]

@@ -89,9 +89,10 @@ def summarize(text: str, k: int, *, max_chars: int = 0) -> list[str]:
     if len(sents) <= k:
         chosen = sents
     else:
+        # The lead sentence always opens: later sentences lean on it ("调整后，…" means nothing alone).
         scores = rank_sentences(sents)
-        top = sorted(sorted(range(len(sents)), key=lambda i: -scores[i])[:k])
-        chosen = [sents[i] for i in top]
+        rest = sorted(range(1, len(sents)), key=lambda i: -scores[i])[: k - 1]
+        chosen = [sents[i] for i in [0, *sorted(rest)]]
     if max_chars:
         total, capped = 0, []
         for s in chosen:
@@ -107,4 +108,6 @@ def keywords(text: str, k: int = 8) -> list[str]:
     _jieba()
     import jieba.analyse
 
-    return [w for w in jieba.analyse.extract_tags(text, topK=k * 2) if len(w) >= 2 and not w.isdigit()][:k]
+    # Nouns and names only: verbs and measure words make poor hashtags.
+    tags = jieba.analyse.extract_tags(text, topK=k * 2, allowPOS=("n", "nz", "nt", "nr", "ns", "vn", "eng"))
+    return [w for w in tags if len(w) >= 2 and not w.isdigit()][:k]

@@ -58,7 +58,7 @@ def same_event(x: ArticleView, y: ArticleView, cos: float, near_copy: bool) -> b
         return False  # even near-identical text: "Gemini 2.0" and "Gemini 3.0" are two events
     if near_copy:
         return True
-    shared_models = fx.models & fy.models
+    shared_models = fx.distinctive & fy.distinctive
     shared_orgs = fx.orgs & fy.orgs
     shared_names = fx.names & fy.names
     if shared_models and (shared_orgs or shared_names or cos >= 0.85):
@@ -66,6 +66,9 @@ def same_event(x: ArticleView, y: ArticleView, cos: float, near_copy: bool) -> b
     if shared_names and shared_orgs and cos >= 0.86:
         return True
     if cos >= 0.93 and (shared_orgs or not (fx.orgs or fy.orgs)):
+        return True
+    # Same figures in both (prices, sizes, scores): how translations of one report find each other.
+    if len(fx.figures & fy.figures) >= 3 and cos >= 0.84:
         return True
     return False
 

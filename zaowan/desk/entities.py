@@ -47,8 +47,20 @@ _LATIN_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*|\d+(?:\.\d
 # "Gemini 2.5", "Seedream 4.0", "Kimi K2": a name followed by a version is one model token.
 _NAME_VERSION = re.compile(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z]+)\s+(v?\d+(?:\.\d+)*[A-Za-z]?|[A-Z]\d+(?:\.\d+)?)(?![A-Za-z0-9.])")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?\s*(?:%|亿|万|B|K|M|T|倍|美元|元|GB|TB|秒|分钟|小时|天|家|款|个|人)")
+# Bare values link an English and a Chinese report ("20-second" / "20秒"); small counts don't.
+_FIGURE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
+_COMMON_FIGURES = {str(i) for i in range(0, 13)} | {"2024", "2025", "2026", "2027", "100"}
 _STOP_LATIN = {"ai", "the", "and", "for", "with", "new", "model", "models", "api", "app", "of", "to", "in",
                "on", "a", "an", "is", "its", "at", "by", "from", "as", "that", "this", "will", "has", "be"}
+
+
+# Sizes, versions and resolutions ("72b", "4k", "v2.5", "1080p", "int8") are shared by many
+# unrelated events: they confirm a link made by other evidence but never make one alone.
+_GENERIC_FIGURE = re.compile(r"v?\d+(?:\.\d+)*[a-z]{0,3}|(?:int|fp|bf)\d+|[a-z]{1,3}\d+(?:\.\d+)?")
+
+
+def is_generic_figure(tok: str) -> bool:
+    return bool(_GENERIC_FIGURE.fullmatch(tok))
 
 
 @dataclass(frozen=True)
@@ -57,10 +69,16 @@ class Facts:
     models: frozenset[str] = field(default_factory=frozenset)  # tokens with digits: qwen3-72b, gpt-5, 4k
     names: frozenset[str] = field(default_factory=frozenset)  # other Latin names: seedream, webexplorer
     numbers: frozenset[str] = field(default_factory=frozenset)
+    figures: frozenset[str] = field(default_factory=frozenset)  # bare values: "20", "0.12", "1.4"
 
     @property
     def hard(self) -> frozenset[str]:
-        return self.models | self.names
+        return self.distinctive | self.names
+
+    @property
+    def distinctive(self) -> frozenset[str]:
+        """Model tokens specific enough to link two reports on their own (qwen3-72b, gpt-5)."""
+        return frozenset(t for t in self.models if not is_generic_figure(t))
 
 
 def _norm_number(s: str) -> str:
@@ -94,7 +112,8 @@ def extract_facts(text: str) -> Facts:
         if m.group(1).lower() not in _STOP_LATIN:
             models.add((m.group(1) + m.group(2)).lower())
     numbers = {_norm_number(m.group(0)) for m in _NUMBER.finditer(text)}
-    return Facts(frozenset(orgs_in(text)), frozenset(models), frozenset(names), frozenset(numbers))
+    figures = {f for f in _FIGURE.findall(text) if f not in _COMMON_FIGURES}
+    return Facts(frozenset(orgs_in(text)), frozenset(models), frozenset(names), frozenset(numbers), frozenset(figures))
 
 
 def conflicting_models(a: Facts, b: Facts) -> bool:

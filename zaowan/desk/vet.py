@@ -136,8 +136,10 @@ def _make_story(arts: list[Article], owners: dict[str, str], now: datetime) -> t
     lead = min(arts, key=lambda a: (a.tier, not a.lang.startswith("zh"), -(a.published_at.timestamp() if a.published_at else 0)))
     sid = content_hash(*sorted(a.canonical_url for a in arts))
     firsts = [d.value for a in arts for d in a.dates] + [a.published_at for a in arts if a.published_at]
+    zh = [a for a in arts if a.lang.startswith("zh")]
+    title = min(zh, key=lambda a: a.tier).title if zh else lead.title  # the show is in Chinese
     story = Story(
-        id=sid, title=lead.title, article_ids=[lead.id] + [a.id for a in arts if a is not lead],
+        id=sid, title=title, article_ids=[lead.id] + [a.id for a in arts if a is not lead],
         lead_article_id=lead.id,
         sources=[SourceRef(url=a.url, title=a.title, source=a.source) for a in [lead] + [a for a in arts if a is not lead]],
         first_seen=min(firsts) if firsts else None,
