@@ -26,6 +26,9 @@ class Store:
         self.conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA journal_mode=WAL")
+        # WAL + NORMAL is SQLite's documented pairing: no corruption on crash, and no fsync per
+        # commit (which made ingest spend half its time in fsync, one commit per article).
+        self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self._lock = threading.RLock()
         migrate(self.conn)
