@@ -30,6 +30,7 @@ class LoopbackServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            wbufsize = 1 << 16  # one write per response: no Nagle/delayed-ACK stall on keep-alive
 
             def log_message(self, *args) -> None:  # keep test output quiet
                 pass
