@@ -156,3 +156,21 @@ def test_sources_run_concurrently_but_report_in_config_order(server, store):
     report = ingest(cfg, store, now=NOW, on_progress=progress)
     assert [s.name for s in report.sources] == ["s0", "s1", "s2"]
     assert order[0] == "s1"  # the quick one finished first
+
+
+def test_unchanged_teaser_does_not_refetch_its_page(server, store):
+    """A changed feed (new item) re-reads the feed, but pages of items already repaired are not fetched again."""
+    page = (f"<html><head><title>甲</title></head><body><article><h1>甲</h1><p>{LONG}</p></article></body></html>")
+    server.routes["/a"] = Route(body=page.encode(), headers={"Content-Type": "text/html; charset=utf-8"})
+    server.routes["/b"] = Route(body=page.replace("甲", "乙").encode(), headers={"Content-Type": "text/html; charset=utf-8"})
+    teaser = LONG[:30] + "…"
+    server.routes["/feed"] = Route(body=rss(server.base, [("甲", "/a", teaser)]),
+                                   headers={"Content-Type": "application/rss+xml"})
+    cfg = make_config([SourceConfig(name="s", url=server.url("/feed"))])
+    first = ingest(cfg, store, now=NOW)
+    assert first.sources[0].truncated == 0 and server.hits["/a"] == 1
+    server.routes["/feed"] = Route(body=rss(server.base, [("乙", "/b", teaser), ("甲", "/a", teaser)]),
+                                   headers={"Content-Type": "application/rss+xml"})
+    second = ingest(cfg, store, now=NOW)
+    assert server.hits["/a"] == 1 and server.hits["/b"] == 1
+    assert second.article_ids[1] == first.article_ids[0] and second.sources[0].new == 1

@@ -57,6 +57,12 @@ def item_url(entry: Entry, feed_url: str) -> str:
     return f"{feed_url}#item-{key}"
 
 
+def needs_page(entry: Entry, feed_url: str) -> bool:
+    """Would `build_article` fetch this entry's page (cut text or a teaser, with a web link)?"""
+    text = clean_text(entry.text)
+    return is_web_url(item_url(entry, feed_url)) and (bool(truncation_signal(text)) or len(text) < SUMMARY_CHARS)
+
+
 def build_article(entry: Entry, src: SourceConfig, *, feed_url: str, fetch_page: PageFetcher | None,
                   tz: tzinfo, now: datetime, feed_lang: str = "") -> Built:
     """Feed entry → Article, repairing from the page when the feed text is cut or a teaser."""

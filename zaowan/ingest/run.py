@@ -17,10 +17,11 @@ from ..config import Config, SourceConfig
 from ..errors import SourceError
 from ..records import Article
 from ..store import Store
-from .articles import Built, build_article, make_article, normalise_url
+from .articles import Built, build_article, item_url, make_article, needs_page, normalise_url
 from .charset import decode_bytes
 from .dates import zone
-from .feeds import Feed, looks_like_html, parse_feed
+from .clean import clean_text, same_story, truncation_signal
+from .feeds import Entry, Feed, looks_like_html, parse_feed
 from .files import LocalDoc, list_files, read_file
 from .http import GuardedClient, is_web_url
 from .pages import Page, extract_page
@@ -140,8 +141,9 @@ class Ingestor:
                 dupes += 1
                 continue
             seen.add(key)
-            built.append(build_article(entry, src, feed_url=url, fetch_page=self.fetch_page, tz=self.tz,
-                                       now=self.now, feed_lang=feed.lang))
+            known = self._known(entry, url, src) if needs_page(entry, url) else None
+            built.append(Built(known) if known else build_article(
+                entry, src, feed_url=url, fetch_page=self.fetch_page, tz=self.tz, now=self.now, feed_lang=feed.lang))
         notes = list(feed.notes)
         if dupes:
             notes.append(f"{dupes} items repeated an earlier GUID and were skipped")
@@ -151,10 +153,22 @@ class Ingestor:
             out.notes = [*(out.notes or []), f"the {feed.kind} feed has no items"]
         return out
 
+    def _known(self, entry: Entry, feed_url: str, src: SourceConfig) -> Article | None:
+        """The stored, complete article for this item when the feed still shows the same title and
+        teaser: its page is not fetched again on every run (polite, and most of a run's cost)."""
+        rows = self.store.query(
+            "SELECT data FROM articles WHERE canonical_url=? AND source=? ORDER BY version DESC LIMIT 1",
+            (normalise_url(item_url(entry, feed_url)), src.name))
+        if not rows:
+            return None
+        art = Article.model_validate_json(rows[0]["data"])
+        teaser = clean_text(entry.text)
+        if art.truncated or art.title_original != entry.title or not same_story(teaser, art.text_original):
+            return None
+        return art
+
     def _page_article(self, src: SourceConfig, page: Page) -> Article:
         """A single page as its own source: its metadata date is the best publication date it has."""
-        from .clean import truncation_signal
-
         signal = truncation_signal(page.text)
         published = next((d.value for d in page.dates if d.origin in ("meta", "jsonld", "time")), None)
         return make_article(src, url=page.url, canonical=normalise_url(page.canonical_url), title=page.title,
