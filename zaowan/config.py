@@ -96,6 +96,8 @@ class VoiceConfig(BaseModel):
     cohost_voice: str = "zm_yunyang"
     engines: dict[str, TTSEngineConfig] = Field(default_factory=dict)
     model_dir: str = ""  # where the joined Kokoro model is cached; empty: ~/.cache/zaowan
+    asr_check: bool = False  # Whisper back-check of every voiced chunk (needs faster-whisper)
+    asr_max_cer: float = 0.25  # above this error rate (toneless syllables) a chunk is re-voiced by the next engine
 
 
 class AudioConfig(BaseModel):

@@ -58,6 +58,8 @@ class VoicedChunk:
     cached: bool
     attempts: list[Attempt] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    key: str = ""
+    asr: dict | None = None
 
 
 def make_chunks(lines: list[ScriptLine], max_chars: int, text_pass: TextPass,
@@ -96,14 +98,58 @@ def voice_chunk(chunk: Chunk, chain: Chain, store: Store, cache_dir: Path, speed
         if hit:
             pcm, sr = read_wav(Path(hit["path"]))
             if sr == SAMPLE_RATE:
-                return VoicedChunk(chunk, Speech(pcm, sr), engine.name, voice, cached=True)
+                return VoicedChunk(chunk, Speech(pcm, sr), engine.name, voice, cached=True, key=key)
     voiced = chain.voice(req, check=_check, is_bad=audio_qa.is_hard)
     engine = next(e for e in chain.engines if e.name == voiced.engine)
     key = segment_key(req.text, voiced.voice, engine.name, engine.settings_key(), speed)
     path = write_wav(cache_dir / f"{key}.wav", voiced.speech.pcm, voiced.speech.sample_rate)
     store.save_segment(key, str(path), voiced.speech.duration_s, voiced.engine, voiced.voice, req.text)
     return VoicedChunk(chunk, voiced.speech, voiced.engine, voiced.voice, cached=False,
-                       attempts=voiced.attempts, warnings=_check(voiced.speech, req))
+                       attempts=voiced.attempts, warnings=_check(voiced.speech, req), key=key)
+
+
+AsrCheck = Callable[[VoicedChunk], dict]
+
+
+def make_asr_check(cfg: Config, text_pass: TextPass) -> AsrCheck:
+    """Whisper back-check of one chunk; the result is cached beside the chunk's audio."""
+    from .asr import back_check
+
+    cache = Path(cfg.voice.model_dir).expanduser() if cfg.voice.model_dir else None
+    speak = lambda t: text_pass(t, cfg.voice.lexicon)  # noqa: E731 - numbers said the same on both sides
+
+    def check(v: VoicedChunk) -> dict:
+        sidecar = cfg.out_dir() / "cache" / "audio" / f"{v.key}.asr.json"
+        if v.key and sidecar.is_file():
+            return json.loads(sidecar.read_text(encoding="utf-8"))
+        result = back_check(v.chunk.spoken, v.speech.pcm, v.speech.sample_rate, speak=speak, cache_dir=cache)
+        if v.key:
+            sidecar.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+        return result
+
+    return check
+
+
+def asr_recheck(v: VoicedChunk, chain: Chain, store: Store, cache_dir: Path, cfg: Config,
+                check: AsrCheck) -> VoicedChunk:
+    """Score `v`; over the threshold, voice it with each later engine of the chain and keep the
+    best-scoring take. The same engine is not re-asked: its take for this text is in the segment cache."""
+    v.asr = check(v)
+    best = v
+    names = [e.name for e in chain.engines]
+    for engine in chain.engines[names.index(v.engine) + 1:] if v.engine in names else []:
+        if best.asr["ser"] <= cfg.voice.asr_max_cer:
+            break
+        try:
+            alt = voice_chunk(v.chunk, Chain([engine], retries=chain.retries, sleep=chain.sleep), store,
+                              cache_dir, cfg.voice.speed)
+        except ZaowanError:
+            continue
+        alt.asr = check(alt)
+        alt.attempts = v.attempts + [Attempt(v.engine, False, f"asr: syllable error {v.asr['ser']:.2f}")] + alt.attempts
+        if alt.asr["ser"] < best.asr["ser"]:
+            best = alt
+    return best
 
 
 def _episode_date(script: Script, tz: str) -> str:
@@ -150,8 +196,12 @@ def render_script_audio(script: Script, out_dir: Path, cfg: Config, store: Store
     if not chunks:
         raise AudioError(f"script {script.edition_id}/{script.variant} has nothing to say")
     voiced = []
+    asr_check = make_asr_check(cfg, text_pass) if cfg.voice.asr_check else None
     for n, chunk in enumerate(chunks, 1):
-        voiced.append(voice_chunk(chunk, chain, store, cache_dir, cfg.voice.speed))
+        v = voice_chunk(chunk, chain, store, cache_dir, cfg.voice.speed)
+        if asr_check:
+            v = asr_recheck(v, chain, store, cache_dir, cfg, asr_check)
+        voiced.append(v)
         if on_progress:
             on_progress(n, len(chunks))
     return _master(script, out_dir, cfg, store, chain, voiced, pass_name)
@@ -214,4 +264,21 @@ def _qa_record(voiced: list[VoicedChunk], chain: Chain, pcm, measured: dict, cfg
         "speech_s": round(sum(v.speech.duration_s for v in voiced), 2),
         "duration_s": round(total_s, 3),
         "text_pass": pass_name,
+        **_asr_summary(voiced, cfg),
     }
+
+
+def _asr_summary(voiced: list[VoicedChunk], cfg: Config) -> dict:
+    checked = [v for v in voiced if v.asr]
+    if not checked:
+        return {}
+    said = sum(len(v.chunk.spoken) for v in checked)
+    over = [v for v in checked if v.asr["ser"] > cfg.voice.asr_max_cer]
+    return {"asr": {
+        "segments": len(checked),
+        "cer_weighted": round(sum(v.asr["cer"] * len(v.chunk.spoken) for v in checked) / max(1, said), 3),
+        "ser_weighted": round(sum(v.asr["ser"] * len(v.chunk.spoken) for v in checked) / max(1, said), 3),
+        "max_ser": cfg.voice.asr_max_cer,
+        "over_threshold": [{"said": v.chunk.spoken, "heard": v.asr["heard"], "ser": v.asr["ser"],
+                            "engine": v.engine} for v in over],
+    }}
