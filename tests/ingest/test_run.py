@@ -174,3 +174,14 @@ def test_unchanged_teaser_does_not_refetch_its_page(server, store):
     second = ingest(cfg, store, now=NOW)
     assert server.hits["/a"] == 1 and server.hits["/b"] == 1
     assert second.article_ids[1] == first.article_ids[0] and second.sources[0].new == 1
+
+
+def test_huge_feed_is_capped(server, store, monkeypatch):
+    import zaowan.ingest.run as run
+
+    monkeypatch.setattr(run, "MAX_ITEMS", 3)
+    items = [(f"条目{i}", f"/i{i}", LONG + f"第{i}条。" + LONG) for i in range(5)]
+    server.routes["/feed"] = Route(body=rss(server.base, items), headers={"Content-Type": "application/rss+xml"})
+    report = ingest(make_config([SourceConfig(name="s", url=server.url("/feed"))]), store, now=NOW)
+    res = report.sources[0]
+    assert res.items == 3 and "lists 5 items; only the first 3" in res.detail

@@ -115,15 +115,15 @@ def _why_not_repaired(url: str, page: Page | None, page_error: str | None, fetch
 def _dates(entry: Entry, page: Page | None, text: str, tz: tzinfo, now: datetime,
            notes: list[str]) -> list[DateEvidence]:
     out: list[DateEvidence] = []
-    if entry.date is not None:
-        ev, _ = evidence(entry.date, "feed", tz, now, note=entry.date_raw)
+    # Our parser reads the raw string first: feedparser turns some formats it half-knows
+    # (e.g. 2025年6月5日) into a confident wrong date. Its value is the fallback for exotic formats.
+    ev, why = evidence(entry.date_raw, "feed", tz, now) if entry.date_raw else (None, "")
+    if ev is None and entry.date is not None:
+        ev, why = evidence(entry.date, "feed", tz, now, note=f"read by feedparser from {entry.date_raw!r}")
+    if ev is not None:
         out.append(ev)
-    elif entry.date_raw:
-        ev, why = evidence(entry.date_raw, "feed", tz, now)
-        if ev:
-            out.append(ev)
-        else:
-            notes.append(why)
+    elif why:
+        notes.append(why)
     if page is not None:
         out.extend(page.dates)
     ref = min((d.value for d in out), default=None)

@@ -35,6 +35,7 @@ FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 FEED_KINDS = ("rss", "atom", "jsonfeed")
 MAX_WORKERS = 8
+MAX_ITEMS = 200  # per feed and run: a feed that dumps its archive must not turn one run into thousands of fetches
 
 
 @dataclass
@@ -135,7 +136,7 @@ class Ingestor:
         seen: set[str] = set()
         built: list[Built] = []
         dupes = 0
-        for entry in feed.entries:
+        for entry in feed.entries[:MAX_ITEMS]:
             key = entry.guid or entry.link
             if key and key in seen:
                 dupes += 1
@@ -145,6 +146,8 @@ class Ingestor:
             built.append(Built(known) if known else build_article(
                 entry, src, feed_url=url, fetch_page=self.fetch_page, tz=self.tz, now=self.now, feed_lang=feed.lang))
         notes = list(feed.notes)
+        if len(feed.entries) > MAX_ITEMS:
+            notes.append(f"the feed lists {len(feed.entries)} items; only the first {MAX_ITEMS} were read")
         if dupes:
             notes.append(f"{dupes} items repeated an earlier GUID and were skipped")
         out = self._save([b.article for b in built], notes=notes + [n for b in built for n in b.notes])
