@@ -185,3 +185,17 @@ def test_huge_feed_is_capped(server, store, monkeypatch):
     report = ingest(make_config([SourceConfig(name="s", url=server.url("/feed"))]), store, now=NOW)
     res = report.sources[0]
     assert res.items == 3 and "lists 5 items; only the first 3" in res.detail
+
+
+def test_a_host_whose_pages_keep_timing_out_is_skipped(server, store):
+    """Five cut items whose pages hang: three timeouts, then the host is skipped; all five end truncated."""
+    items = [(f"条目{i}", f"/slow{i}", f"这一条摘要在第{i}处被截断了…") for i in range(5)]
+    server.routes["/feed"] = Route(body=rss(server.base, items), headers={"Content-Type": "application/rss+xml"})
+    for i in range(5):
+        server.routes[f"/slow{i}"] = Route(body=b"late", delay_s=1.5)
+    report = ingest(make_config([SourceConfig(name="s", url=server.url("/feed"))], timeout_s=0.4), store, now=NOW)
+    assert report.sources[0].truncated == 5
+    arts = [store.article(i) for i in report.article_ids]
+    assert sum("timeout" in a.truncation_detail for a in arts) == 3
+    assert sum("host_failing" in a.truncation_detail for a in arts) == 2
+    assert sum(server.hits.get(f"/slow{i}", 0) for i in range(5)) == 3

@@ -7,14 +7,16 @@ the store with its reason code (`store.record_fetch`) and in the report, and the
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ..config import Config, SourceConfig
-from ..errors import SourceError
+from ..errors import FetchError, SourceError
 from ..records import Article
 from ..store import Store
 from .articles import Built, build_article, item_url, make_article, needs_page, normalise_url
@@ -35,6 +37,8 @@ FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 FEED_KINDS = ("rss", "atom", "jsonfeed")
 MAX_WORKERS = 8
+HOST_FAILURE_LIMIT = 3  # consecutive page failures (timeouts, refused connections, 5xx) before a host is skipped
+_HOST_DOWN = ("timeout", "connect_failed", "http_500", "http_502", "http_503", "http_504", "rate_limited")
 MAX_ITEMS = 200  # per feed and run: a feed that dumps its archive must not turn one run into thousands of fetches
 
 
@@ -60,6 +64,8 @@ class Ingestor:
     def __init__(self, cfg: Config, store: Store, client: GuardedClient, now: datetime):
         self.cfg, self.store, self.client, self.now = cfg, store, client, now
         self.tz: tzinfo = zone(cfg.show.timezone)
+        self._host_failures: dict[str, int] = {}
+        self._failures_lock = threading.Lock()
         ensure_table(store)
 
     # -- the run ---------------------------------------------------------------------------
@@ -129,7 +135,22 @@ class Ingestor:
         return self._feed(src, feed, url)
 
     def fetch_page(self, url: str) -> Page:
-        got = self.client.fetch(url, accept=PAGE_ACCEPT)
+        """Fetch and extract an article page. A host whose last pages all timed out or failed
+        is skipped for the rest of the run: 200 items × a 20 s timeout must not stall an edition."""
+        host = urlsplit(url).hostname or ""
+        with self._failures_lock:
+            failing = self._host_failures.get(host, 0) >= HOST_FAILURE_LIMIT
+        if failing:
+            raise FetchError(f"skipped: the last {HOST_FAILURE_LIMIT} pages from {host} failed", reason="host_failing")
+        try:
+            got = self.client.fetch(url, accept=PAGE_ACCEPT)
+        except SourceError as exc:
+            if exc.reason in _HOST_DOWN:
+                with self._failures_lock:
+                    self._host_failures[host] = self._host_failures.get(host, 0) + 1
+            raise
+        with self._failures_lock:
+            self._host_failures[host] = 0
         return extract_page(got.body, got.url, tz=self.tz, now=self.now, http_charset=got.charset)
 
     def _feed(self, src: SourceConfig, feed: Feed, url: str) -> Outcome:
