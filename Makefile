@@ -4,7 +4,7 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test clean
+.PHONY: setup demo test browser clean
 
 $(BIN)/zaowan: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -17,7 +17,15 @@ setup: $(BIN)/zaowan
 demo: setup
 	$(BIN)/zaowan demo --out demo-out
 
-test: setup
+# The web page is checked in a real headless browser: Debian's chromium.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null || \
+	    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; \
+	  else echo "install Debian's chromium (sudo apt-get install chromium) for the browser test"; fi; }
+
+test: setup browser
 	$(BIN)/python -m pytest -q
 
 clean:

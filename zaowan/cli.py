@@ -10,6 +10,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -27,7 +28,7 @@ def clear_errors(fn):
         try:
             return fn(*args, **kwargs)
         except ZaowanError as exc:
-            console.print(f"[bold red]error:[/] {exc}")
+            console.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
             raise typer.Exit(1) from None
     return wrapper
 
@@ -166,6 +167,11 @@ from .models.cli import doctor_cmd, logs_cmd, models_cmd  # noqa: E402
 app.command("models")(models_cmd)
 app.command("doctor")(doctor_cmd)
 app.command("logs")(logs_cmd)
+
+# Source management lives with ingest (zaowan/ingest/cli.py).
+from .ingest.cli import sources_app  # noqa: E402
+
+app.add_typer(sources_app, name="sources")
 
 
 def main() -> None:  # pragma: no cover
