@@ -3,7 +3,7 @@ Kokoro voice, and of the whole voice+master stage on the demo's Full and Short s
 
     python bench/voice.py                      # default voice RTF on a fixed news corpus
     python bench/voice.py --db demo-out/zaowan.db   # + stage RTF on that store's latest scripts
-    python bench/voice.py --voices all         # RTF for every vendored voice
+    python bench/voice.py --voices all --asr   # RTF and Whisper-base error for every vendored voice
 
 Run `zaowan demo -o demo-out` first to have demo scripts. The stage is timed twice: cold (an
 empty segment cache) and warm (everything cached: only mixing, mastering and tagging remain).
@@ -32,19 +32,35 @@ CORPUS = [
 ]
 
 
-def _rtf_voice(voice: str, corpus: list[str]) -> dict:
+def _rtf_voice(voice: str, corpus: list[str], with_asr: bool) -> dict:
     from zaowan.voice.base import SynthRequest
     from zaowan.voice.kokoro import KokoroEngine
 
     eng = KokoroEngine({"host": voice})
     eng.synthesize(SynthRequest("预热一下。"))  # model load and first-run allocation are not the steady state
     compute = audio = 0.0
+    takes = []
     for text in corpus:
         t0 = time.perf_counter()
         speech = eng.synthesize(SynthRequest(text))
         compute += time.perf_counter() - t0
         audio += speech.duration_s
-    return {"voice": voice, "audio_s": round(audio, 2), "compute_s": round(compute, 2), "rtf": round(compute / audio, 3)}
+        takes.append((text, speech))
+    row = {"voice": voice, "audio_s": round(audio, 2), "compute_s": round(compute, 2), "rtf": round(compute / audio, 3)}
+    if with_asr:
+        row.update(_asr_scores(takes))
+    return row
+
+
+def _asr_scores(takes) -> dict:
+    """Whisper-base character and syllable error over the corpus, weighted by sentence length."""
+    from zaowan.voice.asr import back_check
+    from zaowan.voice.normalize import speakable
+
+    results = [(len(text), back_check(text, sp.pcm, sp.sample_rate, speak=speakable)) for text, sp in takes]
+    total = sum(n for n, _ in results)
+    return {"asr_cer": round(sum(n * r["cer"] for n, r in results) / total, 3),
+            "asr_ser": round(sum(n * r["ser"] for n, r in results) / total, 3)}
 
 
 def _latest_scripts(db: Path):
@@ -85,11 +101,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--db", type=Path, help="a store with demo scripts (e.g. demo-out/zaowan.db)")
     ap.add_argument("--voices", default="zf_xiaoxiao", help="comma-separated voices, or 'all'")
+    ap.add_argument("--asr", action="store_true", help="also score each voice with the Whisper back-check")
     args = ap.parse_args()
     from zaowan.voice.kokoro import VOICES
 
     voices = list(VOICES) if args.voices == "all" else args.voices.split(",")
-    report = {"cpu_count": os.cpu_count(), "voices": [_rtf_voice(v, CORPUS) for v in voices]}
+    report = {"cpu_count": os.cpu_count(), "voices": [_rtf_voice(v, CORPUS, args.asr) for v in voices]}
     if args.db:
         report["stage"] = _stage(_latest_scripts(args.db))
     print(json.dumps(report, ensure_ascii=False, indent=2))

@@ -3,7 +3,8 @@
 Engines are data in config (`voice.chain`, `voice.engines.<name>`); this module maps each
 name to a factory and reads API keys from the environment only here, at the edge. An engine
 that cannot be built (no key) is skipped and recorded, never fatal while another remains.
-The local Kokoro voice is always appended last.
+The local Kokoro voice is always in the chain (appended last unless named); espeak-ng, the
+robotic last resort, only when named.
 """
 from __future__ import annotations
 
@@ -25,7 +26,14 @@ def _kokoro(cfg: Config, _ecfg: TTSEngineConfig, _env: Mapping[str, str]) -> Eng
     return KokoroEngine({"host": cfg.voice.host_voice, "cohost": cfg.voice.cohost_voice}, cache_dir=cache)
 
 
-FACTORIES: dict[str, Factory] = {"kokoro": _kokoro}
+def _espeak(cfg: Config, ecfg: TTSEngineConfig, _env: Mapping[str, str]) -> Engine:
+    from .espeak import EspeakEngine
+
+    return EspeakEngine(ecfg.voices.get("host", "cmn"))
+
+
+LOCAL = ("kokoro", "espeak")
+FACTORIES: dict[str, Factory] = {"kokoro": _kokoro, "espeak": _espeak}
 
 
 def register(name: str, factory: Factory) -> None:
@@ -49,7 +57,7 @@ def build_chain(cfg: Config, env: Mapping[str, str] | None = None, **chain_kw) -
     """The chain `cfg` asks for; engines without keys are skipped (and listed in `chain.skipped`)."""
     env = os.environ if env is None else env
     names = chain_names(cfg)
-    if any(n != "kokoro" for n in names):
+    if any(n not in LOCAL for n in names):
         _load_vendors()
     engines: list[Engine] = []
     skipped: list[Attempt] = []
