@@ -57,10 +57,13 @@ def item_url(entry: Entry, feed_url: str) -> str:
     return f"{feed_url}#item-{key}"
 
 
+def _wants_page(text: str, url: str) -> bool:
+    return is_web_url(url) and (bool(truncation_signal(text)) or len(text) < SUMMARY_CHARS)
+
+
 def needs_page(entry: Entry, feed_url: str) -> bool:
     """Would `build_article` fetch this entry's page (cut text or a teaser, with a web link)?"""
-    text = clean_text(entry.text)
-    return is_web_url(item_url(entry, feed_url)) and (bool(truncation_signal(text)) or len(text) < SUMMARY_CHARS)
+    return _wants_page(clean_text(entry.text), item_url(entry, feed_url))
 
 
 def build_article(entry: Entry, src: SourceConfig, *, feed_url: str, fetch_page: PageFetcher | None,
@@ -70,7 +73,7 @@ def build_article(entry: Entry, src: SourceConfig, *, feed_url: str, fetch_page:
     text = clean_text(entry.text)
     signal = truncation_signal(text)
     page, page_error = None, None
-    if fetch_page and is_web_url(url) and (signal or len(text) < SUMMARY_CHARS):
+    if fetch_page and _wants_page(text, url):
         try:
             page = fetch_page(url)
         except SourceError as exc:

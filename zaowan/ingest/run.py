@@ -21,8 +21,8 @@ from ..records import Article
 from ..store import Store
 from .articles import Built, build_article, item_url, make_article, needs_page, normalise_url
 from .charset import decode_bytes
-from .dates import zone
 from .clean import clean_text, same_story, truncation_signal
+from .dates import zone
 from .feeds import Entry, Feed, looks_like_html, parse_feed
 from .files import LocalDoc, list_files, read_file
 from .http import GuardedClient, is_web_url
