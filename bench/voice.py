@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -32,21 +33,30 @@ CORPUS = [
 ]
 
 
+def _cpu_s() -> float:
+    """CPU seconds used so far by this process (all threads) and its finished children (ffmpeg).
+    On a shared machine wall time depends on the neighbours; CPU time mostly does not."""
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + kids.ru_utime + kids.ru_stime
+
+
 def _rtf_voice(voice: str, corpus: list[str], with_asr: bool) -> dict:
     from zaowan.voice.base import SynthRequest
     from zaowan.voice.kokoro import KokoroEngine
 
     eng = KokoroEngine({"host": voice})
     eng.synthesize(SynthRequest("预热一下。"))  # model load and first-run allocation are not the steady state
-    compute = audio = 0.0
+    wall = cpu = audio = 0.0
     takes = []
     for text in corpus:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _cpu_s()
         speech = eng.synthesize(SynthRequest(text))
-        compute += time.perf_counter() - t0
+        wall += time.perf_counter() - t0
+        cpu += _cpu_s() - c0
         audio += speech.duration_s
         takes.append((text, speech))
-    row = {"voice": voice, "audio_s": round(audio, 2), "compute_s": round(compute, 2), "rtf": round(compute / audio, 3)}
+    row = {"voice": voice, "audio_s": round(audio, 2), "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
+           "rtf_wall": round(wall / audio, 3), "rtf_cpu": round(cpu / audio, 3)}
     if with_asr:
         row.update(_asr_scores(takes))
     return row
@@ -87,12 +97,15 @@ def _stage(scripts) -> list[dict]:
         for script in scripts:
             row = {"variant": script.variant, "chars": sum(len(line.text) for line in script.spoken_lines())}
             for phase in ("cold", "warm"):
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), _cpu_s()
                 info = render_script_audio(script, Path(tmp) / "ep", cfg, store)
-                row[f"{phase}_s"] = round(time.perf_counter() - t0, 2)
-            row.update(duration_s=info.duration_s, rtf_cold=round(row["cold_s"] / info.duration_s, 3),
-                       rtf_warm=round(row["warm_s"] / info.duration_s, 3), lufs=info.lufs,
+                row[f"{phase}_wall_s"] = round(time.perf_counter() - t0, 2)
+                row[f"{phase}_cpu_s"] = round(_cpu_s() - c0, 2)
+            row.update(duration_s=info.duration_s, lufs=info.lufs,
                        true_peak_dbtp=info.true_peak_dbtp, segments=info.qa["segments"])
+            for phase in ("cold", "warm"):
+                for kind in ("wall", "cpu"):
+                    row[f"rtf_{phase}_{kind}"] = round(row[f"{phase}_{kind}_s"] / info.duration_s, 3)
             out.append(row)
     return out
 
@@ -102,11 +115,13 @@ def main() -> None:
     ap.add_argument("--db", type=Path, help="a store with demo scripts (e.g. demo-out/zaowan.db)")
     ap.add_argument("--voices", default="zf_xiaoxiao", help="comma-separated voices, or 'all'")
     ap.add_argument("--asr", action="store_true", help="also score each voice with the Whisper back-check")
+    ap.add_argument("--no-voices", action="store_true", help="skip the per-voice corpus (stage only)")
     args = ap.parse_args()
     from zaowan.voice.kokoro import VOICES
 
     voices = list(VOICES) if args.voices == "all" else args.voices.split(",")
-    report = {"cpu_count": os.cpu_count(), "voices": [_rtf_voice(v, CORPUS, args.asr) for v in voices]}
+    report = {"cpu_count": os.cpu_count(), "load_avg_1m_at_start": round(os.getloadavg()[0], 2),
+              "voices": [] if args.no_voices else [_rtf_voice(v, CORPUS, args.asr) for v in voices]}
     if args.db:
         report["stage"] = _stage(_latest_scripts(args.db))
     print(json.dumps(report, ensure_ascii=False, indent=2))

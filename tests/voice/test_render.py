@@ -51,6 +51,7 @@ def test_renders_mp3_transcripts_chapters_and_qa(env, scripted):
     assert ffmpeg.probe_duration(out / "short.mp3") == pytest.approx(info.duration_s, abs=0.1)
     assert len(ID3(str(out / "short.mp3")).getall("CHAP")) == 4
     assert json.loads((out / "short.qa.json").read_text())["segments"] == n
+    assert info.qa["file_duration_s"] == pytest.approx(info.duration_s, abs=0.1)
     # speakers are passed through: the co-host's story asked for the co-host voice
     assert {c.speaker for c in eng.calls} == {"host", "cohost"}
 

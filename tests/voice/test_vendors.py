@@ -9,7 +9,6 @@ from zaowan.voice.base import SynthRequest
 from zaowan.voice.chain import Chain
 from zaowan.voice.registry import build_chain
 from zaowan.voice.vendors import azure, elevenlabs, minimax, openai_speech
-from zaowan.voice.vendors.base import Profile
 
 from .loopback import Loopback, Reply, mp3_bytes
 

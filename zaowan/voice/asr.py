@@ -12,7 +12,6 @@ is an error.
 """
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
 import re

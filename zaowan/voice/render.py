@@ -12,6 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from mutagen.mp3 import MP3
+
 from ..audio import qa as audio_qa
 from ..audio.master import MasterSettings, master_to_mp3, mix
 from ..audio.pcm import longest_silence_s, read_wav, write_wav
@@ -230,6 +232,11 @@ def _master(script: Script, out_dir: Path, cfg: Config, store: Store, chain: Cha
     (out_dir / f"{script.variant}.vtt").write_text(to_vtt(plan_cues), encoding="utf-8")
     (out_dir / f"{script.variant}.srt").write_text(to_srt(plan_cues), encoding="utf-8")
     qa = _qa_record(voiced, chain, pcm, measured, cfg, pass_name, plan.total_s)
+    # Chapters and cues are times in the plan; they are only right if the file is as long as the plan.
+    qa["file_duration_s"] = round(MP3(str(mp3)).info.length, 3)
+    if abs(qa["file_duration_s"] - plan.total_s) > 0.5:
+        qa["mix"].append(f"alignment: file is {qa['file_duration_s']:.2f}s, plan {plan.total_s:.2f}s")
+        qa["passed"] = False
     (out_dir / f"{script.variant}.qa.json").write_text(json.dumps(qa, ensure_ascii=False, indent=2), encoding="utf-8")
     if not qa["passed"]:
         raise AudioError(f"audio QA failed for {mp3.name}: " + "; ".join(qa["mix"] + qa["loudness"]))
