@@ -19,6 +19,7 @@ from ..records import Article
 from .entities import Facts, conflicting_models, extract_facts
 
 NEAR_COPY_JACCARD = 0.6
+GROUP_MEAN_COS = 0.84  # two groups merge only if their articles are this similar on average
 Embedder = Callable[[list[str]], np.ndarray]
 
 
@@ -27,7 +28,8 @@ class ArticleView:
     """What clustering needs of an article, computed once."""
 
     article: Article
-    facts: Facts
+    facts: Facts  # title + lead
+    title: Facts  # the title alone: what the report is *about*
     minhash: MinHash
 
 
@@ -47,59 +49,73 @@ def lead_text(a: Article, chars: int = 300) -> str:
 
 
 def view(a: Article) -> ArticleView:
-    body = lead_text(a, 600)
-    return ArticleView(a, extract_facts(body), make_minhash(a.title + a.text))
+    return ArticleView(a, extract_facts(lead_text(a, 600)), extract_facts(a.title), make_minhash(a.title + a.text))
+
+
+def different_events(x: ArticleView, y: ArticleView) -> bool:
+    """Hard evidence of two events: the headlines name different models of one family
+    ("Qwen3-8B" vs "Qwen3-72B") that the other report never mentions, however alike the wording."""
+    return conflicting_models(x.title, y.facts) and conflicting_models(x.facts, y.title)
 
 
 def same_event(x: ArticleView, y: ArticleView, cos: float, near_copy: bool) -> bool:
-    """The linking rule; kept in one place so the labelled set can tune it."""
-    fx, fy = x.facts, y.facts
-    if conflicting_models(fx, fy):
-        return False  # even near-identical text: "Gemini 2.0" and "Gemini 3.0" are two events
+    """The linking rule for one pair; kept in one place so the labelled set can tune it."""
+    if different_events(x, y):
+        return False
     if near_copy:
         return True
-    shared_models = fx.distinctive & fy.distinctive
-    shared_orgs = fx.orgs & fy.orgs
-    shared_names = fx.names & fy.names
-    if shared_models and (shared_orgs or shared_names or cos >= 0.85):
-        return True
-    if shared_names and shared_orgs and cos >= 0.86:
-        return True
-    if cos >= 0.93 and (shared_orgs or not (fx.orgs or fy.orgs)):
-        return True
-    # Same figures in both (prices, sizes, scores): how translations of one report find each other.
-    if len(fx.figures & fy.figures) >= 3 and cos >= 0.84:
-        return True
-    return False
+    fx, fy = x.facts, y.facts
+    title_orgs = x.title.orgs & y.title.orgs
+    figures = len(fx.figures & fy.figures)
+    named = (x.title.distinctive | x.title.names) & (y.title.distinctive | y.title.names)
+    if named and (title_orgs or fx.orgs & fy.orgs or cos >= 0.85):
+        return True  # both headlines name the same model or product
+    if (x.title.models & y.title.models) and title_orgs:
+        return True  # same company, same version or size in both headlines ("o3", "X1")
+    if title_orgs and figures >= 2 and cos >= 0.83:
+        return True  # same company in both headlines, same figures in both leads
+    if figures >= 3 and cos >= 0.84 and (fx.orgs & fy.orgs or not (fx.orgs or fy.orgs)):
+        return True  # translations find each other by their numbers
+    return cos >= 0.95 and bool(title_orgs or not (x.title.orgs or y.title.orgs))
 
 
 def cluster(articles: Sequence[Article], embed: Embedder) -> list[list[int]]:
-    """Indices of `articles` grouped by event, each group in input order."""
+    """Indices of `articles` grouped by event, each group in input order.
+
+    Pairs that pass `same_event` join their groups, strongest pairs first, but only when the
+    two groups agree as wholes (no hard conflict across them, mean similarity high enough):
+    single links must not chain unrelated events through one ambiguous article.
+    """
     n = len(articles)
     if n == 0:
         return []
     views = [view(a) for a in articles]
     vecs = embed([lead_text(a) for a in articles])
     near = _near_copy_pairs(views)
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     sims = vecs @ vecs.T
-    for i in range(n):
-        for j in range(i + 1, n):
-            if find(i) == find(j):
-                continue
-            if same_event(views[i], views[j], float(sims[i, j]), (i, j) in near):
-                parent[find(j)] = find(i)
-    groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(i)
-    return list(groups.values())
+    links = [(float(sims[i, j]), i, j) for i in range(n) for j in range(i + 1, n)
+             if same_event(views[i], views[j], float(sims[i, j]), (i, j) in near)]
+    links.sort(reverse=True)
+    group_of = list(range(n))
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    for _cos, i, j in links:
+        gi, gj = group_of[i], group_of[j]
+        if gi == gj or not _compatible(members[gi], members[gj], views, sims, near):
+            continue
+        for k in members[gj]:
+            group_of[k] = gi
+        members[gi] += members.pop(gj)
+    return [sorted(m) for m in members.values()]
+
+
+def _compatible(a: list[int], b: list[int], views: list[ArticleView], sims: np.ndarray,
+                near: set[tuple[int, int]]) -> bool:
+    if any(different_events(views[i], views[j]) for i in a for j in b):
+        return False
+    if len(a) == 1 and len(b) == 1:
+        return True
+    block = sims[np.ix_(a, b)]
+    return float(block.mean()) >= GROUP_MEAN_COS or any((min(i, j), max(i, j)) in near for i in a for j in b)
 
 
 def _near_copy_pairs(views: list[ArticleView]) -> set[tuple[int, int]]:

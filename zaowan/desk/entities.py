@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 # Canonical organisation key -> the ways reports name it (Simplified, Traditional, English).
 ORGS: dict[str, tuple[str, ...]] = {
     "alibaba": ("阿里巴巴", "阿里云", "阿里", "通义", "千问", "Alibaba", "Qwen"),
-    "bytedance": ("字节跳动", "字节", "火山引擎", "火山方舟", "豆包", "ByteDance", "Doubao", "Volcano Engine"),
+    "bytedance": ("字节跳动", "字节", "火山引擎", "火山方舟", "豆包", "即梦", "ByteDance", "Doubao", "Volcano Engine",
+                  "Seedance", "Seedream"),
     "baidu": ("百度", "文心", "Baidu", "ERNIE"),
     "tencent": ("腾讯", "混元", "Tencent", "Hunyuan"),
     "deepseek": ("深度求索", "DeepSeek"),
@@ -28,12 +29,27 @@ ORGS: dict[str, tuple[str, ...]] = {
     "google": ("谷歌", "Google", "Gemini", "DeepMind"),
     "microsoft": ("微软", "微軟", "Microsoft", "Copilot"),
     "meta": ("Meta", "Llama"),
-    "nvidia": ("英伟达", "輝達", "英偉達", "NVIDIA", "Nvidia"),
+    "nvidia": ("英伟达", "輝達", "英偉達", "NVIDIA", "Nvidia", "黄仁勋", "黃仁勳", "Jensen Huang", "Blackwell"),
     "apple": ("苹果", "蘋果", "Apple"),
     "amd": ("AMD",),
     "xai": ("xAI", "Grok"),
     "mistral": ("Mistral",),
     "tesla": ("特斯拉", "Tesla", "Optimus"),
+    "iflytek": ("科大讯飞", "讯飞", "訊飛", "iFlytek", "iFLYTEK"),
+    "amazon": ("亚马逊", "亞馬遜", "Amazon", "AWS"),
+    "samsung": ("三星", "Samsung"),
+    "skhynix": ("SK海力士", "海力士", "SK hynix", "Hynix"),
+    "tsmc": ("台积电", "台積電", "TSMC"),
+    "intel": ("英特尔", "英特爾", "Intel"),
+    "qualcomm": ("高通", "Qualcomm", "Snapdragon", "骁龙", "驍龍"),
+    "mediatek": ("联发科", "聯發科", "MediaTek"),
+    "sensetime": ("商汤", "商湯", "SenseTime"),
+    "baichuan": ("百川智能", "Baichuan"),
+    "zeroone": ("零一万物", "零一萬物", "01.AI"),
+    "huggingface": ("Hugging Face", "HuggingFace"),
+    "perplexity": ("Perplexity",),
+    "lenovo": ("联想", "聯想", "Lenovo"),
+    "honor": ("荣耀", "榮耀"),
     "unitree": ("宇树", "宇樹", "Unitree"),
     "moore_threads": ("摩尔线程", "摩爾線程", "Moore Threads"),
     "stepfun": ("阶跃星辰", "階躍星辰", "StepFun"),
@@ -45,11 +61,20 @@ _ALIASES: list[tuple[str, str]] = sorted(
 # Latin tokens with a digit or a hyphen are model names, versions and figures: the hard facts.
 _LATIN_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*|\d+(?:\.\d+)?[A-Za-z]+")
 # "Gemini 2.5", "Seedream 4.0", "Kimi K2": a name followed by a version is one model token.
-_NAME_VERSION = re.compile(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z]+)\s+(v?\d+(?:\.\d+)*[A-Za-z]?|[A-Z]\d+(?:\.\d+)?)(?![A-Za-z0-9.])")
+_NAME_VERSION = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z]+)\s+(v?\d+(?:\.\d+)*[A-Za-z]?|[A-Z]\d+(?:\.\d+)?)(?![A-Za-z0-9.])")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?\s*(?:%|亿|万|B|K|M|T|倍|美元|元|GB|TB|秒|分钟|小时|天|家|款|个|人)")
 # Bare values link an English and a Chinese report ("20-second" / "20秒"); small counts don't.
 _FIGURE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
 _COMMON_FIGURES = {str(i) for i in range(0, 13)} | {"2024", "2025", "2026", "2027", "100"}
+# Names that take a version but are not products anyone announces: licences, platforms, standards.
+_NOT_PRODUCTS = {"apache", "mit", "gpl", "bsd", "cc", "python", "version", "linux", "ubuntu", "pcie", "usb", "wifi",
+                 "hdmi", "ddr", "lpddr", "gddr", "hbm", "cuda", "series", "beta", "alpha", "preview",
+                 # product-line suffixes: "Magistral Small" and "Mistral Small" are different products
+                 "small", "mini", "pro", "max", "ultra", "lite", "flash", "edge", "plus", "turbo", "air", "nano",
+                 "large", "medium", "base", "instruct", "chat", "open", "source", "model", "models", "round", "phase", "level", "stage", "top", "tier", "gen", "page",
+                 "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                 "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+                 "dec", "q1", "q2", "q3", "q4", "fy", "h1", "h2"}
 _STOP_LATIN = {"ai", "the", "and", "for", "with", "new", "model", "models", "api", "app", "of", "to", "in",
                "on", "a", "an", "is", "its", "at", "by", "from", "as", "that", "this", "will", "has", "be"}
 
@@ -106,10 +131,10 @@ def extract_facts(text: str) -> Facts:
             continue
         if any(ch.isdigit() for ch in tok):
             models.add(tok)
-        elif raw[0].isupper() and tok not in org_alias_words and len(tok) >= 4:
+        elif raw[0].isupper() and tok not in org_alias_words | _NOT_PRODUCTS and len(tok) >= 4:
             names.add(tok)  # proper nouns only: product and project names
     for m in _NAME_VERSION.finditer(text):
-        if m.group(1).lower() not in _STOP_LATIN:
+        if m.group(1).lower() not in _STOP_LATIN | _NOT_PRODUCTS:
             models.add((m.group(1) + m.group(2)).lower())
     numbers = {_norm_number(m.group(0)) for m in _NUMBER.finditer(text)}
     figures = {f for f in _FIGURE.findall(text) if f not in _COMMON_FIGURES}
@@ -117,12 +142,17 @@ def extract_facts(text: str) -> Facts:
 
 
 def conflicting_models(a: Facts, b: Facts) -> bool:
-    """True when both name models of one family but share none of them (qwen3-8b vs qwen3-72b):
-    a strong sign of two different events even when the wording is alike."""
+    """True when both name models of one family and none of them match (qwen3-8b vs qwen3-72b):
+    a strong sign of two different events even when the wording is alike. A token and its
+    longer form match ("qwen3-8b" and "qwen3-8b-edge")."""
     for fam in {_family(t) for t in a.models} & {_family(t) for t in b.models}:
-        if fam and not (_of_family(fam, a.models) & _of_family(fam, b.models)):
+        if fam and not any(_compatible(x, y) for x in _of_family(fam, a.models) for y in _of_family(fam, b.models)):
             return True
     return False
+
+
+def _compatible(x: str, y: str) -> bool:
+    return x.startswith(y) or y.startswith(x)
 
 
 def _family(tok: str) -> str:
