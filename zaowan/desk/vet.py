@@ -155,6 +155,9 @@ def _make_story(arts: list[Article], owners: dict[str, str], now: datetime) -> t
 
 def _judge_aired(stories: list[Story], aired: list[Story],
                  by_id: dict[str, Article]) -> tuple[list[Story], list[Decision]]:
+    """Drop stories already aired, unless they carry new facts (then they air as a follow-up).
+    A story matches an aired one when it shares a report (URL) with it, a headline with one of
+    its reports, or passes the linking rule against its lead."""
     if not aired:
         return stories, []
     aired_views = [(s, view(Article(url=s.sources[0].url if s.sources else s.id, source="aired", title=s.title,
@@ -162,23 +165,33 @@ def _judge_aired(stories: list[Story], aired: list[Story],
     keep: list[Story] = []
     drops: list[Decision] = []
     for s in stories:
-        lead = by_id[s.lead_article_id]
-        v = view(lead)
-        match = next((old for old, ov in aired_views if same_event(v, ov, 0.0, False) or
-                      _same_title(lead.title, old.title)), None)
+        arts = [by_id[aid] for aid in s.article_ids]
+        match = next((old for old, ov in aired_views if _matches_aired(arts, old, ov)), None)
         if match is None:
             keep.append(s)
             continue
-        new_facts = extract_facts(lead_text(lead, 600))
-        old_facts = extract_facts(match.lead_text or match.title)
-        fresh = (new_facts.numbers - old_facts.numbers) | (new_facts.models - old_facts.models)
+        # Reports aired before (same URL, or same headline under a new URL) bring nothing new.
+        seen_urls = {src.url for src in match.sources}
+        seen_titles = [match.title] + [src.title for src in match.sources]
+        unseen = [a for a in arts if a.url not in seen_urls and not any(_same_title(a.title, t) for t in seen_titles)]
+        old_facts = extract_facts((match.lead_text or match.title) + "\n" + "\n".join(x.title for x in match.sources))
+        new_facts = extract_facts("\n".join(lead_text(a, 600) for a in unseen)) if unseen else None
+        fresh = ((new_facts.numbers - old_facts.numbers) | (new_facts.distinctive - old_facts.distinctive)
+                 if new_facts else set())
         if fresh:
             keep.append(s.model_copy(update={"status": "follow_up",
                                              "reasons": s.reasons + [f"follow-up to an aired story; new facts: {', '.join(sorted(fresh)[:5])}"]}))
         else:
-            drops += [_drop(by_id[aid], DropReason.already_aired, f"aired already as “{match.title}”; no new facts", s.id)
-                      for aid in s.article_ids]
+            drops += [_drop(a, DropReason.already_aired, f"aired already as “{match.title}”; no new facts", s.id)
+                      for a in arts]
     return keep, drops
+
+
+def _matches_aired(arts: list[Article], old: Story, old_view) -> bool:
+    old_urls = {src.url for src in old.sources}
+    old_titles = [old.title] + [src.title for src in old.sources]
+    return any(a.url in old_urls or any(_same_title(a.title, t) for t in old_titles)
+               or same_event(view(a), old_view, 0.0, False) for a in arts)
 
 
 def _same_title(a: str, b: str) -> bool:
