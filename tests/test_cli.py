@@ -61,3 +61,24 @@ def test_desk_without_editions_says_what_to_do(tmp_path):
     cfg.write_text('[output]\ndir = "out"\n', encoding="utf-8")
     result = runner.invoke(app, ["desk", "--config", str(cfg)])
     assert result.exit_code == 1 and "zaowan run" in result.output
+
+
+def _keys(model, prefix=""):
+    from pydantic import BaseModel
+
+    for name, field in model.model_fields.items():
+        yield prefix + name
+        ann = field.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel) and name not in ("models",):
+            yield from _keys(ann, prefix + name + ".")
+
+
+@pytest.mark.parametrize("where", ["README.md", "zaowan/example.toml"])
+def test_every_config_key_is_documented(where):
+    """README and `zaowan init` show every key (the router's keys are documented in docs/models.md)."""
+    from zaowan.config import Config
+
+    text = open(where, encoding="utf-8").read()
+    missing = [k for k in _keys(Config) if "." in k and f"[{k}." not in text
+               and not re.search(rf"(^|[\s#{{,]){re.escape(k.split('.')[-1])}\s*=", text, re.M)]
+    assert not missing, f"{where} does not show: {missing}"

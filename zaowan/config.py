@@ -59,10 +59,10 @@ class EditionConfig(BaseModel):
     evening: EditionWindow = EditionWindow(window_hours=12)
     full_stories: int = 6
     short_stories: int = 4
-    full_story_chars: int = 300  # per story; Full lands around 5-8 minutes of speech
-    short_story_chars: int = 160  # Short lands around 2-3 minutes
+    full_story_chars: int = 330  # per story; Full lands around 5-8 minutes of speech
+    short_story_chars: int = 200  # Short lands around 2-3 minutes
     full_sentences: int = 5  # most sentences per story (the offline editor's extract length)
-    short_sentences: int = 2
+    short_sentences: int = 3
     review_rounds: int = 2  # deputy-editor send-backs before the offline repairs apply
     aired_lookback: int = 6  # editions whose stories count as already aired
 

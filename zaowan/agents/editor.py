@@ -122,6 +122,8 @@ _CLOSER = "最后再说一条。"
 def _opener(i: int, n: int, brief: StoryBrief) -> str:
     if brief.status == "follow_up":
         return "之前聊过的一件事，今天有了新进展。"
+    if brief.status == "rumor":
+        return "接下来澄清一条传闻。"  # a refuted claim airs only as the debunk
     if i == 0:
         return _OPENERS[0]
     if i == n - 1 and n > 2:
