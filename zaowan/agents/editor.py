@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from ..desk.entities import ORGS, extract_facts
 from ..records import StoryBrief
+from .textrank import DOMAIN_WORDS
 from .textrank import keywords as tfidf_keywords
 from .textrank import split_sentences, summarize
 
@@ -290,6 +291,8 @@ def story_keywords(title: str, text: str, k: int = 5) -> list[str]:
     subject = title_subject(title)
     if len(subject) <= 8:
         add(subject)
+    for multi in re.findall(r"[A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+)+", title):
+        add(multi)  # "Lumen Labs" is one name, written as one tag
     # "Seedream 4.0" joins a capitalised name to its version; "token 2元" must not.
     latin = r"[A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*(?:\s\d+(?:\.\d+)?(?![\d.]*[\u4e00-\u9fff]))?|[a-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*"
     for tok in re.findall(latin, title + " " + text[:400]):
@@ -298,7 +301,12 @@ def story_keywords(title: str, text: str, k: int = 5) -> list[str]:
             add(tok)
     for org in sorted(facts.orgs):
         add(_org_as_written(org, body))
-    for w in tfidf_keywords(title + "。" + text[:1200], k * 2):
-        if not re.fullmatch(r"[A-Za-z0-9.\-]+", w) or not is_generic_figure(w.lower()):
-            add(w)
+    # Then the field's own words (芯片, 开源, 智能体…), most frequent first; tf-idf only as a last resort.
+    full = title + "\n" + text
+    for w in sorted((w for w in DOMAIN_WORDS if w in full), key=lambda w: (-full.count(w), -len(w))):
+        add(w)
+    if len(out) < 3:
+        for w in tfidf_keywords(title + "。" + text[:1200], k * 2):
+            if not re.fullmatch(r"[A-Za-z0-9.\-]+", w) or not is_generic_figure(w.lower()):
+                add(w)
     return out[:k]

@@ -27,8 +27,12 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
-_DOMAIN_WORDS = ("文生图", "文生视频", "图生视频", "大模型", "小模型", "具身智能", "智能体", "多模态", "开源", "推理模型",
-                 "上下文", "参数量", "算力", "芯片", "机器人", "自动驾驶", "向量模型")
+# The field's own vocabulary: jieba keeps these whole, and they make the best hashtags.
+DOMAIN_WORDS = ("文生图", "文生视频", "图生视频", "视频生成", "语音合成", "语音识别", "大模型", "小模型", "端侧模型",
+                "具身智能", "人形机器人", "机器人", "智能体", "多模态", "开源", "推理模型", "推理芯片", "AI芯片",
+                "芯片", "算力", "智算中心", "液冷", "上下文", "MoE", "量化", "降价", "融资", "医疗AI", "辅助诊断",
+                "AI家教", "AI眼镜", "同传", "编程", "评测", "榜单", "自动驾驶", "向量模型", "数据中心", "云计算")
+_DOMAIN_WORDS = DOMAIN_WORDS + ("参数量",)
 _dict_ready = False
 
 
