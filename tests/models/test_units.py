@@ -19,7 +19,7 @@ from zaowan.models.http import parse_retry_after, status_error
 from zaowan.models.policy import Cooldowns, backoff_delay, next_max_tokens
 from zaowan.models.router import judge
 from zaowan.models.base import Reply, TruncatedCall
-from zaowan.models.schema import SchemaError, extract_json, parse_and_validate, validate
+from zaowan.models.schema import SchemaError, extract_json, validate
 
 
 # -- schema ---------------------------------------------------------------------------------
