@@ -206,14 +206,7 @@ class Router:
             left = pol.deadline_s - (time.monotonic() - run.started)
             if left <= 0:
                 raise self._skip(run, provider, model, rhash, "deadline", "the request's deadline has passed")
-            held = self.budget.reserve(mrow, msgs, max_tokens)
-            if held is None:
-                if self.cfg.budget.on_exceed == "stop":
-                    self._log(run, provider, model, rhash, msgs, max_tokens, "skipped", reason="budget")
-                    raise BudgetExceededError(f"edition budget {self.cfg.budget.cap:g} {self.cfg.budget.currency} "
-                                              f"would be exceeded by {entry}; stopping as configured")
-                self.budget.degraded.append(f"{run.req.role}: {entry}")
-                raise self._skip(run, provider, model, rhash, "budget", "would exceed the edition budget")
+            held = self._reserve(run, entry, msgs, max_tokens, rhash)
             call = WireCall(model, msgs, max_tokens, run.req.temperature, json_mode=run.req.json_schema is not None)
             t0 = time.monotonic()
             try:
@@ -222,11 +215,7 @@ class Router:
                 finally:
                     self.budget.release(held)
             except CallError as exc:
-                delay = None
-                if exc.retryable and self.cooldowns.failed(provider):
-                    exc.reason += f"+cooldown:{provider}"
-                else:
-                    delay = self._retry_delay(exc, retries, run)  # may annotate exc.reason
+                delay = self._after_failure(exc, provider, retries, run)
                 self._log(run, provider, model, rhash, msgs, max_tokens, "error", t0=t0, error=exc)
                 if delay is None:
                     raise
@@ -278,6 +267,26 @@ class Router:
         if resting > 0:
             raise self._skip(run, provider, model, rhash, f"cooldown:{provider}",
                              f"{provider} is cooling down for {resting:.0f}s after repeated failures")
+
+    def _reserve(self, run: _Run, entry: str, msgs: list[Message], max_tokens: int, rhash: str) -> float:
+        """Hold this attempt's worst-case cost, or skip the entry (degrade) / raise (stop)."""
+        provider, model = self.cfg.resolve(entry)
+        held = self.budget.reserve(self.cfg.providers[provider].models[model], msgs, max_tokens)
+        if held is not None:
+            return held
+        if self.cfg.budget.on_exceed == "stop":
+            self._log(run, provider, model, rhash, msgs, max_tokens, "skipped", reason="budget")
+            raise BudgetExceededError(f"edition budget {self.cfg.budget.cap:g} {self.cfg.budget.currency} "
+                                      f"would be exceeded by {entry}; stopping as configured")
+        self.budget.degraded.append(f"{run.req.role}: {entry}")
+        raise self._skip(run, provider, model, rhash, "budget", "would exceed the edition budget")
+
+    def _after_failure(self, exc: CallError, provider: str, retries: int, run: _Run) -> float | None:
+        """Count a transport/status failure; seconds to wait before retrying, or None to move on."""
+        if exc.retryable and self.cooldowns.failed(provider):
+            exc.reason += f"+cooldown:{provider}"
+            return None
+        return self._retry_delay(exc, retries, run)  # may annotate exc.reason
 
     def _retry_delay(self, exc: CallError, retries: int, run: _Run) -> float | None:
         """Seconds to wait before retrying, or None to move to the next model."""
