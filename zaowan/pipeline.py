@@ -38,6 +38,7 @@ class Run:
     edition: Edition
     now: datetime
     report: Reporter = _quiet
+    router: Router | None = None
 
     @property
     def out_dir(self) -> Path:
@@ -230,9 +231,31 @@ def stage_voice(run: Run) -> None:
         run.store.save_audio(run.edition.id, variant, info)
 
 
+def _model_report(run: Run) -> None:
+    """What the models did for this edition, for the run report: answers per provider, fallbacks, spend."""
+    if run.router is None:
+        return
+    run.router.flush()
+    calls = run.store.calls(run.edition.id)
+    answered: dict[str, int] = {}
+    for c in calls:
+        if c["status"] in ("ok", "cached"):
+            answered[c["provider"]] = answered.get(c["provider"], 0) + 1
+    fell_back = sorted({c["fallback_reason"] for c in calls if c["fallback_reason"]})
+    budget = run.router.report()
+    run.edition.notes = [n for n in run.edition.notes if not n.startswith("models:")]
+    run.edition.notes.append("models: answers by provider " + ", ".join(f"{p} {n}" for p, n in sorted(answered.items()))
+                             + f"; spent ${budget['spent_usd']:.4f} / ¥{budget['spent_cny']:.4f}")
+    if fell_back:
+        run.edition.notes.append("models: fell back because " + "; ".join(fell_back[:8]))
+    if budget.get("degraded"):
+        run.edition.notes.append("models: budget cap reached, degraded to cheaper chains for " + ", ".join(budget["degraded"]))
+
+
 def stage_publish(run: Run) -> None:
     from .publish import write_episode, write_site
 
+    _model_report(run)
     run.edition.published_at = run.now
     run.edition.status = "published"
     run.store.save_edition(run.edition)
@@ -257,8 +280,8 @@ def run_edition(cfg: Config, *, edition: str | None = None, now: datetime | None
         if prev and from_stage != "ingest":
             ed = prev.model_copy(update={"started_at": now})
         store.save_edition(ed)
-        run = Run(cfg, store, ed, now, report)
         router = Router.from_config(cfg, store, edition_id=ed.id)
+        run = Run(cfg, store, ed, now, report, router)
         runner = AgentRunner(router)
         steps = {"ingest": stage_ingest, "desk": stage_desk, "plan": lambda r: stage_plan(r, runner),
                  "write": lambda r: stage_write(r, runner), "voice": stage_voice, "publish": stage_publish}

@@ -76,3 +76,20 @@ def test_rerun_from_write_is_repeatable(store_with_articles):
 def test_unknown_stage_is_a_clear_error(tmp_path):
     with pytest.raises(StageError, match="unknown stage"):
         run_edition(_cfg(tmp_path), from_stage="mix")
+
+
+def test_publish_stage_alone_writes_scripts_and_run_report(store_with_articles):
+    """publish runs on its own from stored records (here without audio: the voice stage is skipped)."""
+    import json
+
+    cfg, store, ed = store_with_articles
+    run_edition(cfg, edition="morning", now=NOW, from_stage="desk", until="write", store=store)
+    run_edition(cfg, edition="morning", now=NOW, from_stage="publish", store=store)
+    ep = cfg.out_dir() / "episodes" / ed.id
+    doc = json.loads((ep / "episode.json").read_text(encoding="utf-8"))
+    assert (ep / "full.md").read_text(encoding="utf-8").startswith("# 早晚AI报 2026/11/22 早报\n")
+    assert len(doc["stories"]) == 6 and doc["dropped"][0]["reason"] == "not_selected"
+    notes = " ".join(doc["run_notes"])
+    assert "answers by provider offline" in notes and "missing_key:DEEPSEEK_API_KEY" in notes
+    assert store.edition(ed.id).status == "published"
+    assert len(store.aired_stories(before_edition="next", last_n=1)) == 6
