@@ -3,6 +3,12 @@
 Engines are data in config (`voice.chain`, `voice.engines.<name>`); this module maps each
 name to a factory and reads API keys from the environment only here, at the edge. An engine
 that cannot be built (no key) is skipped and recorded, never fatal while another remains.
+Keys (and the two non-key settings) each vendor reads, overridable by `voice.engines.<name>.key_env`:
+  minimax     MINIMAX_API_KEY (+ MINIMAX_GROUP_ID, optional)
+  elevenlabs  ELEVENLABS_API_KEY
+  openai      OPENAI_API_KEY
+  azure       AZURE_SPEECH_KEY (+ AZURE_SPEECH_REGION, or voice.engines.azure.base_url)
+
 The local Kokoro voice is always in the chain (appended last unless named); espeak-ng, the
 robotic last resort, only when named.
 """
