@@ -53,9 +53,36 @@ def view(a: Article) -> ArticleView:
 
 
 def different_events(x: ArticleView, y: ArticleView) -> bool:
-    """Hard evidence of two events: the headlines name different models of one family
-    ("Qwen3-8B" vs "Qwen3-72B") that the other report never mentions, however alike the wording."""
-    return conflicting_models(x.title, y.facts) and conflicting_models(x.facts, y.title)
+    """Hard evidence of two events, however alike the wording:
+    - the headlines name different models of one family ("Qwen3-8B" vs "Qwen3-72B");
+    - one headline names a variant the other report never mentions while the other's headline
+      names the base model ("o3-pro" launch vs "o3" price cut);
+    - each headline names a product the other report never mentions;
+    - the headlines are about different companies and one report never names the other's
+      ("DeepSeek ... distills R1 into Qwen3-8B" is DeepSeek's news, not Alibaba's)."""
+    if conflicting_models(x.title, y.facts) and conflicting_models(x.facts, y.title):
+        return True
+    return _variant_clash(x, y) or _variant_clash(y, x) or _subject_clash(x, y) or _product_clash(x, y)
+
+
+def _mentions(v: ArticleView, token: str) -> bool:
+    return any(token in u for u in v.facts.models | v.facts.names)  # "r1-0528" in "deepseek-r1-0528"
+
+
+def _variant_clash(x: ArticleView, y: ArticleView) -> bool:
+    return any(t.startswith(s + "-") and not _mentions(y, t)
+               for t in x.title.distinctive for s in y.title.models)
+
+
+def _product_clash(x: ArticleView, y: ArticleView) -> bool:
+    """Each headline names a product the other report never mentions ("Magistral" vs "Mistral Small 3.2")."""
+    hx, hy = x.title.hard, y.title.hard
+    return (not hx & hy and any(not _mentions(y, t) for t in hx) and any(not _mentions(x, t) for t in hy))
+
+
+def _subject_clash(x: ArticleView, y: ArticleView) -> bool:
+    sx, sy = x.title.subject, y.title.subject
+    return bool(sx and sy and sx != sy and (sx not in y.facts.orgs or sy not in x.facts.orgs))
 
 
 def same_event(x: ArticleView, y: ArticleView, cos: float, near_copy: bool) -> bool:
@@ -76,11 +103,17 @@ def same_event(x: ArticleView, y: ArticleView, cos: float, near_copy: bool) -> b
         return True  # same company in both headlines, same figures in both leads
     if figures >= 3 and cos >= 0.84 and (fx.orgs & fy.orgs or not (fx.orgs or fy.orgs)):
         return True  # translations find each other by their numbers
-    return cos >= 0.95 and bool(title_orgs or not (x.title.orgs or y.title.orgs))
+    # near-identical wording: enough, unless the headlines are about companies the other never names
+    return cos >= 0.95 and (x.title.orgs <= fy.orgs or y.title.orgs <= fx.orgs)
 
 
 def cluster(articles: Sequence[Article], embed: Embedder) -> list[list[int]]:
-    """Indices of `articles` grouped by event, each group in input order.
+    """Indices of `articles` grouped by event, each group in input order (see `cluster_with_vectors`)."""
+    return cluster_with_vectors(articles, embed)[0]
+
+
+def cluster_with_vectors(articles: Sequence[Article], embed: Embedder) -> tuple[list[list[int]], np.ndarray]:
+    """Groups of indices of `articles` by event, and the embedding of each article's lead.
 
     Pairs that pass `same_event` join their groups, strongest pairs first, but only when the
     two groups agree as wholes (no hard conflict across them, mean similarity high enough):
@@ -88,11 +121,11 @@ def cluster(articles: Sequence[Article], embed: Embedder) -> list[list[int]]:
     """
     n = len(articles)
     if n == 0:
-        return []
+        return [], np.zeros((0, 384), dtype=np.float32)
     views = [view(a) for a in articles]
     vecs = embed([lead_text(a) for a in articles])
     near = _near_copy_pairs(views)
-    sims = vecs @ vecs.T
+    sims = similarity(vecs, [a.lang for a in articles])
     links = [(float(sims[i, j]), i, j) for i in range(n) for j in range(i + 1, n)
              if same_event(views[i], views[j], float(sims[i, j]), (i, j) in near)]
     links.sort(reverse=True)
@@ -105,7 +138,19 @@ def cluster(articles: Sequence[Article], embed: Embedder) -> list[list[int]]:
         for k in members[gj]:
             group_of[k] = gi
         members[gi] += members.pop(gj)
-    return [sorted(m) for m in members.values()]
+    return [sorted(m) for m in members.values()], vecs
+
+
+CROSS_LANGUAGE_SHIFT = 0.08
+
+
+def similarity(vecs: np.ndarray, langs: Sequence[str]) -> np.ndarray:
+    """Cosine, made comparable across languages: multilingual-e5 scores a Chinese report and its
+    English translation about 0.08 below two same-language rewrites (measured on the labelled
+    set: median 0.88 vs 0.98), so cross-language pairs get most of that gap back."""
+    sims = vecs @ vecs.T
+    zh = np.array([lang.startswith("zh") for lang in langs])
+    return sims + CROSS_LANGUAGE_SHIFT * (zh[:, None] != zh[None, :])
 
 
 def _compatible(a: list[int], b: list[int], views: list[ArticleView], sims: np.ndarray,

@@ -12,6 +12,7 @@ from ..records import Article
 
 _REFUTE = re.compile(
     r"辟谣|闢謠|否认|否認|不实|不實|谣言|謠言|假消息|假新闻|澄清|并无此事|並無此事|纯属虚构|純屬虛構|没有计划|沒有計劃"
+    r"|伪造|偽造|造假|假图|假圖|\bfake\b|\bhoax\b|\bdoctored\b|\bforged\b"
     r"|\bdenied\b|\bdenies\b|\bfalse\b|\bnot true\b|\bunfounded\b|\bfabricated\b|\brumou?rs? (is|are) (false|untrue)",
     re.IGNORECASE,
 )

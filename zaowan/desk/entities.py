@@ -30,7 +30,7 @@ ORGS: dict[str, tuple[str, ...]] = {
     "microsoft": ("微软", "微軟", "Microsoft", "Copilot"),
     "meta": ("Meta", "Llama"),
     "nvidia": ("英伟达", "輝達", "英偉達", "NVIDIA", "Nvidia", "黄仁勋", "黃仁勳", "Jensen Huang", "Blackwell"),
-    "apple": ("苹果", "蘋果", "Apple"),
+    "apple": ("苹果", "蘋果", "Apple", "iPhone", "iPad", "iOS", "macOS", "Siri"),
     "amd": ("AMD",),
     "xai": ("xAI", "Grok"),
     "mistral": ("Mistral",),
@@ -53,6 +53,12 @@ ORGS: dict[str, tuple[str, ...]] = {
     "unitree": ("宇树", "宇樹", "Unitree"),
     "moore_threads": ("摩尔线程", "摩爾線程", "Moore Threads"),
     "stepfun": ("阶跃星辰", "階躍星辰", "StepFun"),
+    "midjourney": ("Midjourney",),
+    "runway": ("Runway ML", "Runway Gen"),
+    "stability": ("Stability AI", "Stable Diffusion"),
+    "cohere": ("Cohere",),
+    "scale_ai": ("Scale AI",),
+    "character_ai": ("Character.AI", "Character AI"),
 }
 
 _ALIASES: list[tuple[str, str]] = sorted(
@@ -61,10 +67,14 @@ _ALIASES: list[tuple[str, str]] = sorted(
 # Latin tokens with a digit or a hyphen are model names, versions and figures: the hard facts.
 _LATIN_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*|\d+(?:\.\d+)?[A-Za-z]+")
 # "Gemini 2.5", "Seedream 4.0", "Kimi K2": a name followed by a version is one model token.
-_NAME_VERSION = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z]+)\s+(v?\d+(?:\.\d+)*[A-Za-z]?|[A-Z]\d+(?:\.\d+)?)(?![A-Za-z0-9.])")
+# A product-line word may sit between: "Mistral Small 3.2" is one token, "mistral-small-3.2".
+_LINE_WORDS = "Small|Mini|Pro|Max|Ultra|Lite|Flash|Edge|Plus|Turbo|Air|Nano|Large|Medium|Opus|Sonnet|Haiku"
+# ... or follow the version: "Gemini 2.5 Flash-Lite" is "gemini2.5-flash-lite", not "Gemini 2.5".
+_NAME_VERSION = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z]+)(?:\s+(" + _LINE_WORDS + r"))?\s+"
+                           r"(v?\d+(?:\.\d+)*[A-Za-z]?|[A-Z]\d+(?:\.\d+)?)(?![A-Za-z0-9.])"
+                           r"(?:\s+((?:" + _LINE_WORDS + r")(?:-(?:" + _LINE_WORDS + r"))?)(?![A-Za-z]))?")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?\s*(?:%|亿|万|B|K|M|T|倍|美元|元|GB|TB|秒|分钟|小时|天|家|款|个|人)")
 # Bare values link an English and a Chinese report ("20-second" / "20秒"); small counts don't.
-_FIGURE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
 _COMMON_FIGURES = {str(i) for i in range(0, 13)} | {"2024", "2025", "2026", "2027", "100"}
 # Names that take a version but are not products anyone announces: licences, platforms, standards.
 _NOT_PRODUCTS = {"apache", "mit", "gpl", "bsd", "cc", "python", "version", "linux", "ubuntu", "pcie", "usb", "wifi",
@@ -75,6 +85,8 @@ _NOT_PRODUCTS = {"apache", "mit", "gpl", "bsd", "cc", "python", "version", "linu
                  "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
                  "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
                  "dec", "q1", "q2", "q3", "q4", "fy", "h1", "h2"}
+_COMPOUND_TAIL = re.compile(r"-(based|powered|class|level|style|sized|like|ready|only|enabled|native|compatible"
+                            r"|backed|driven|focused|grade|scale|era|generated|made|built|specific)$")
 _STOP_LATIN = {"ai", "the", "and", "for", "with", "new", "model", "models", "api", "app", "of", "to", "in",
                "on", "a", "an", "is", "its", "at", "by", "from", "as", "that", "this", "will", "has", "be"}
 
@@ -88,13 +100,65 @@ def is_generic_figure(tok: str) -> bool:
     return bool(_GENERIC_FIGURE.fullmatch(tok))
 
 
+# Quantities written the way each language writes them ("$9.3 billion", "93亿美元", "18,000",
+# "1.8万", "80%", "八成", "Aug. 2", "8月2日") reduce to one canonical value, so an English and a
+# Chinese report of one event share their figures.
+_MAGNITUDE = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6, "thousand": 1e3,
+              "b": 1e9, "m": 1e6, "k": 1e3, "t": 1e12, "万亿": 1e12, "兆": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}
+_QUANTITY = re.compile(
+    r"(\$\s?)?(?<![\d.,A-Za-z])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\d,]\d)"
+    r"(?:\s?(trillion|billion|million|thousand|bn|mn)\b|(万亿|兆|亿|万|千)|([BbMmKkTt])(?![A-Za-z]))?"
+    r"(\s?(?:美元|美金|元|港元|港币|日元|欧元|dollars?|yuan))?")
+_ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_TENTHS = re.compile(r"([一二两三四五六七八九\d])成(?![功立本员為为])")  # 八成 = 80 %
+_HALF = re.compile(r"一半|半价|半價|\bhalf\b|\bhalved\b", re.IGNORECASE)
+_MONTHS = {m: i for i, ms in enumerate(
+    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+     ("dec", "december")], start=1) for m in ms}
+_EN_DATE = re.compile(r"\b(" + "|".join(sorted((m.capitalize() for m in _MONTHS), key=len, reverse=True))
+                      + r")\.?\s+(\d{1,2})(?!\d)")
+_ZH_DATE = re.compile(r"(\d{1,2})月(\d{1,2})[日号號]")
+
+
+def _canon(value: float) -> str:
+    return f"{value:.4g}"
+
+
+def quantities(text: str) -> set[str]:
+    """Canonical figures in `text`: magnitudes applied, thousands separators and units dropped,
+    month-day dates as "d6-17". Small counts and years are left out (too common to link on)."""
+    out: set[str] = set()
+    for m in _EN_DATE.finditer(text):
+        out.add(f"d{_MONTHS[m.group(1).lower()]}-{int(m.group(2))}")
+    for m in _ZH_DATE.finditer(text):
+        out.add(f"d{int(m.group(1))}-{int(m.group(2))}")
+    text = _ZH_DATE.sub(" ", _EN_DATE.sub(" ", text))  # a date's day is not a figure
+    for m in _QUANTITY.finditer(text):
+        raw = m.group(2)
+        value = float(raw.replace(",", ""))
+        unit = (m.group(3) or m.group(4) or m.group(5) or "").lower()
+        value *= _MAGNITUDE.get(unit, 1.0)
+        money = bool(m.group(1) or m.group(6))  # "$4.20" and "4.2美元" are facts, however small
+        if not unit and not money and (raw in _COMMON_FIGURES or value <= 12):
+            continue
+        out.add(_canon(value))
+    for m in _TENTHS.finditer(text):
+        d = m.group(1)
+        out.add(_canon((int(d) if d.isdigit() else _ZH_DIGITS[d]) * 10))
+    if _HALF.search(text):
+        out.add("50")
+    return out
+
+
 @dataclass(frozen=True)
 class Facts:
     orgs: frozenset[str] = field(default_factory=frozenset)
     models: frozenset[str] = field(default_factory=frozenset)  # tokens with digits: qwen3-72b, gpt-5, 4k
     names: frozenset[str] = field(default_factory=frozenset)  # other Latin names: seedream, webexplorer
     numbers: frozenset[str] = field(default_factory=frozenset)
-    figures: frozenset[str] = field(default_factory=frozenset)  # bare values: "20", "0.12", "1.4"
+    figures: frozenset[str] = field(default_factory=frozenset)  # canonical values: "9.3e+09", "80", "d8-2"
+    subject: str = ""  # the organisation named first: in a headline, who the news is about
 
     @property
     def hard(self) -> frozenset[str]:
@@ -110,13 +174,28 @@ def _norm_number(s: str) -> str:
     return re.sub(r"\s+", "", s).lower()
 
 
-def orgs_in(text: str) -> set[str]:
-    found: set[str] = set()
-    low = text.lower()
-    for alias, key in _ALIASES:
-        if alias.lower() in low:
-            found.add(key)
+def _alias_pattern(alias: str) -> re.Pattern[str]:
+    # Latin aliases must stand as words: "Intel" is not in "Intelligence", "Meta" not in "metadata".
+    if re.fullmatch(r"[A-Za-z0-9 .]+", alias):
+        return re.compile(rf"(?<![A-Za-z]){re.escape(alias)}(?![a-z])", re.IGNORECASE)
+    return re.compile(re.escape(alias), re.IGNORECASE)
+
+
+_ALIAS_RES = [(_alias_pattern(alias), key) for alias, key in _ALIASES]
+
+
+def org_positions(text: str) -> dict[str, int]:
+    """Each organisation named in `text` with where it is first named."""
+    found: dict[str, int] = {}
+    for pattern, key in _ALIAS_RES:
+        m = pattern.search(text)
+        if m and m.start() < found.get(key, len(text) + 1):
+            found[key] = m.start()
     return found
+
+
+def orgs_in(text: str) -> set[str]:
+    return set(org_positions(text))
 
 
 def extract_facts(text: str) -> Facts:
@@ -126,7 +205,7 @@ def extract_facts(text: str) -> Facts:
     org_alias_words = {a.lower() for a, _ in _ALIASES}
     for m in _LATIN_TOKEN.finditer(text):
         raw = m.group(0).rstrip(".")
-        tok = raw.lower()
+        tok = _COMPOUND_TAIL.sub("", raw.lower())  # "GPT-5-based" names GPT-5
         if tok in _STOP_LATIN or len(tok) < 2:
             continue
         if any(ch.isdigit() for ch in tok):
@@ -134,11 +213,17 @@ def extract_facts(text: str) -> Facts:
         elif raw[0].isupper() and tok not in org_alias_words | _NOT_PRODUCTS and len(tok) >= 4:
             names.add(tok)  # proper nouns only: product and project names
     for m in _NAME_VERSION.finditer(text):
-        if m.group(1).lower() not in _STOP_LATIN | _NOT_PRODUCTS:
-            models.add((m.group(1) + m.group(2)).lower())
+        name, line, version, tail = m.group(1), m.group(2), m.group(3), m.group(4)
+        if name.lower() in _STOP_LATIN | _NOT_PRODUCTS:
+            continue
+        token = f"{name}-{line}-{version}" if line else name + version
+        models.add((f"{token}-{tail}" if tail else token).lower())
     numbers = {_norm_number(m.group(0)) for m in _NUMBER.finditer(text)}
-    figures = {f for f in _FIGURE.findall(text) if f not in _COMMON_FIGURES}
-    return Facts(frozenset(orgs_in(text)), frozenset(models), frozenset(names), frozenset(numbers), frozenset(figures))
+    figures = quantities(text)
+    positions = org_positions(text)
+    subject = min(positions, key=positions.__getitem__) if positions else ""
+    return Facts(frozenset(positions), frozenset(models), frozenset(names), frozenset(numbers), frozenset(figures),
+                 subject)
 
 
 def conflicting_models(a: Facts, b: Facts) -> bool:

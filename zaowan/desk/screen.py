@@ -1,13 +1,17 @@
 """Per-article screens that need no other article: cut text, injected instructions, off-topic."""
 from __future__ import annotations
 
+import functools
 import re
 
 from ..records import Article
 from .entities import orgs_in
 
 _INJECTION = re.compile(
-    r"(忽略|无视|忘记|忽視|無視)(掉)?(以上|之前|前面|上述|先前|所有|全部)?(的)?(所有|全部)?(指令|指示|提示|规则|規則|要求)"
+    r"(忽略|无视|忘记|忽視|無視|不要理会|不要理會)[^。！？\n]{0,12}(指令|指示|提示|规则|規則|要求)"
+    r"|(给|給|致)\s?AI[^。！？\n]{0,8}(的)?(指示|指令|提示)"
+    r"|如果你是[^。！？\n]{0,12}(AI|模型|助手|助理|系统|系統)"
+    r"|(note|message|instructions?) (to|for) (any |all )?(ai|llm|language model)s?"
     r"|ignore (all |any )?(the )?(previous|prior|above|earlier) (instructions|prompts|rules)"
     r"|disregard (all |the )?(previous|prior|above) "
     r"|system prompt|系统提示词|系統提示詞"
@@ -16,6 +20,9 @@ _INJECTION = re.compile(
     re.IGNORECASE,
 )
 _CUT_MARKERS = ("…", "...", "阅读全文", "閱讀全文", "查看全文", "Read more", "read more", "Continue reading", "未完待续")
+# A cut often hides behind a closing bracket: "……（未完，订阅会员后阅读全文）".
+_PAYWALL = re.compile(r"未完|订阅[^。]{0,8}(阅读|閱讀|全文)|訂閱[^。]{0,8}(閱讀|全文)|会员后阅读|會員後閱讀|付费阅读|付費閱讀|……\s*[（(]"
+                      r"|subscribe (now )?to (read|continue)|subscribers only|to continue reading", re.IGNORECASE)
 _SENTENCE_END = tuple("。！？!?.”」』\"）)")
 
 
@@ -34,13 +41,30 @@ def looks_cut(a: Article) -> str:
     for marker in _CUT_MARKERS:
         if tail.endswith(marker):
             return f"text ends with “{marker}”"
+    if m := _PAYWALL.search(tail[-60:]):
+        return f"text ends at a paywall or 'to be continued' note: “{m.group(0)}”"
     if a.lang.startswith("zh") and not tail.endswith(_SENTENCE_END):
         return f"text ends mid-sentence: “…{tail[-12:]}”"
     return ""
 
 
+# The configured topics are Chinese words; English reports say the same things in English.
+_ENGLISH_TOPICS = re.compile(
+    r"\b(artificial intelligence|machine learning|neural network|LLMs?|chatbots?|GPUs?|semiconductors?|chipmakers?"
+    r"|(AI|language|video|image|reasoning|foundation|generative|diffusion|speech|embedding|open-weight) models?"
+    r"|humanoid|robotics|AI agents?|coding agents?)\b", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=256)
+def _topic_pattern(topic: str) -> re.Pattern[str]:
+    # A Latin topic is a word: "AI" must not match "straight" or "Reinhart".
+    if re.fullmatch(r"[A-Za-z0-9 .+-]+", topic):
+        return re.compile(rf"(?<![A-Za-z]){re.escape(topic)}(?![A-Za-z])", re.IGNORECASE)
+    return re.compile(re.escape(topic), re.IGNORECASE)
+
+
 def off_topic(a: Article, topics: list[str]) -> str:
-    hay = (a.title + "\n" + a.text).lower()
-    if any(t.lower() in hay for t in topics) or orgs_in(hay):
+    hay = a.title + "\n" + a.text
+    if any(_topic_pattern(t).search(hay) for t in topics) or _ENGLISH_TOPICS.search(hay) or orgs_in(hay):
         return ""
     return f"mentions none of the configured topics ({', '.join(topics[:6])}…) nor a known AI company"

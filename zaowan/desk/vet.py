@@ -8,12 +8,14 @@ still one source).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+import numpy as np
 from datetime import datetime, timedelta
 
 from ..config import Config
 from ..records import Article, Decision, DropReason, SourceRef, Story, content_hash
 from . import credibility as cred
-from .cluster import Embedder, same_event, view, lead_text
+from .cluster import Embedder, cluster_with_vectors, lead_text, same_event, similarity, view
 from .entities import extract_facts
 from .freshness import article_age
 from .rank import rank_stories
@@ -47,15 +49,15 @@ def _screen(a: Article, topics: list[str]) -> Decision | None:
 
 def vet(articles: list[Article], cfg: Config, *, now: datetime, window: timedelta,
         embed: Embedder, aired: list[Story] | None = None) -> DeskResult:
-    from .cluster import cluster
-
     decisions: list[Decision] = []
     passed: list[Article] = []
     for a in articles:
         d = _screen(a, cfg.desk.topics)
         (decisions.append(d) if d else passed.append(a))
     owners = {s.name: (s.owner or s.name) for s in cfg.sources}
-    groups = [[passed[i] for i in g] for g in cluster(passed, embed)]
+    index_groups, vecs = cluster_with_vectors(passed, embed)
+    groups = [[passed[i] for i in g] for g in index_groups]
+    vec_of = {a.id: vecs[i] for i, a in enumerate(passed)}
     candidates: list[list[Article]] = []
     for arts in groups:
         kept, drops = _judge_age(arts, now, window)
@@ -64,15 +66,19 @@ def vet(articles: list[Article], cfg: Config, *, now: datetime, window: timedelt
             candidates.append(kept)
     stories: list[Story] = []
     refuters = [a for g in candidates for a in g if a.tier <= 2 and cred.refutes(a)]
+    debunks: set[str] = set()  # ids of trusted articles that refuted a claim dropped as rumour
     for arts in candidates:
-        kept, drops = _judge_credibility(arts, owners, refuters)
+        kept, drops = _judge_credibility(arts, owners, refuters, debunks)
         decisions += drops
-        if not kept:
-            continue
-        story, drops = _make_story(kept, owners, now)
+        if kept:
+            stories.append(kept)
+    built: list[Story] = []
+    for arts in stories:
+        story, drops = _make_story(arts, owners, now, debunk=any(a.id in debunks for a in arts))
         decisions += drops
-        stories.append(story)
-    stories, drops = _judge_aired(stories, aired or [], {a.id: a for a in articles})
+        built.append(story)
+    stories = built
+    stories, drops = _judge_aired(stories, aired or [], {a.id: a for a in articles}, vec_of, embed)
     decisions += drops
     ranked = rank_stories(stories, cfg, now=now, window=window)
     final: dict[str, Decision] = {}
@@ -98,15 +104,17 @@ def _judge_age(arts: list[Article], now: datetime, window: timedelta) -> tuple[l
     return rest, drops
 
 
-def _judge_credibility(arts: list[Article], owners: dict[str, str],
-                       refuters: list[Article]) -> tuple[list[Article], list[Decision]]:
-    """Drop refuted claims (rumor) and claims resting on one low-tier owner (unverified)."""
+def _judge_credibility(arts: list[Article], owners: dict[str, str], refuters: list[Article],
+                       debunks: set[str]) -> tuple[list[Article], list[Decision]]:
+    """Drop refuted claims (rumor) and claims resting on one low-tier owner (unverified).
+    A refuter that killed a claim is added to `debunks`: its story may air only as a debunk."""
     local_refuters = [a for a in arts if a.tier <= 2 and cred.refutes(a)]
     claims = [a for a in arts if a not in local_refuters]
     refuter = local_refuters[0] if local_refuters else _external_refuter(claims, refuters)
     if refuter is not None:
         rumours = [a for a in claims if a.tier >= 3 or cred.is_hedged_claim(a)]
         if rumours:
+            debunks.add(refuter.id)
             detail = f"claim refuted by {refuter.source} (tier {refuter.tier}): “{refuter.title}”"
             keep = [a for a in arts if a not in rumours]
             return keep, [_drop(a, DropReason.rumor, detail) for a in rumours]
@@ -127,57 +135,72 @@ def _external_refuter(claims: list[Article], refuters: list[Article]) -> Article
     cf = extract_facts(" ".join(lead_text(a) for a in claims))
     for r in refuters:
         rf = extract_facts(lead_text(r, 600))
-        if (cf.orgs & rf.orgs) and (cf.hard & rf.hard or cf.numbers & rf.numbers):
+        if (cf.orgs & rf.orgs) and (cf.hard & rf.hard or cf.figures & rf.figures):
             return r
     return None
 
 
-def _make_story(arts: list[Article], owners: dict[str, str], now: datetime) -> tuple[Story, list[Decision]]:
-    lead = min(arts, key=lambda a: (a.tier, not a.lang.startswith("zh"), -(a.published_at.timestamp() if a.published_at else 0)))
+def _lead_key(a: Article) -> tuple:
+    """Most trusted tier first; then a Chinese report (the show is in Chinese); then the most
+    recent, which tends to be the most complete. The demo newsroom's manifest pins this order;
+    the labelled set's README prefers the earliest report instead (its gate does not score leads)."""
+    first = a.published_at or min((d.value for d in a.dates), default=None)
+    return (a.tier, not a.lang.startswith("zh"), -(first.timestamp() if first else 0.0))
+
+
+def _make_story(arts: list[Article], owners: dict[str, str], now: datetime, *,
+                debunk: bool = False) -> tuple[Story, list[Decision]]:
+    """One story from an event's surviving articles. A `debunk` story (it holds the trusted
+    refutation of a dropped rumour) gets status "rumor": writers must say it as a debunk, and its
+    other articles carry the rumour code rather than `duplicate`."""
+    lead = min(arts, key=_lead_key)
+    rest = [a for a in arts if a is not lead]
     sid = content_hash(*sorted(a.canonical_url for a in arts))
     firsts = [d.value for a in arts for d in a.dates] + [a.published_at for a in arts if a.published_at]
     zh = [a for a in arts if a.lang.startswith("zh")]
-    title = min(zh, key=lambda a: a.tier).title if zh else lead.title  # the show is in Chinese
+    title = min(zh, key=_lead_key).title if zh else lead.title  # the show is in Chinese
     story = Story(
-        id=sid, title=title, article_ids=[lead.id] + [a.id for a in arts if a is not lead],
-        lead_article_id=lead.id,
-        sources=[SourceRef(url=a.url, title=a.title, source=a.source) for a in [lead] + [a for a in arts if a is not lead]],
+        id=sid, title=title, article_ids=[lead.id] + [a.id for a in rest], lead_article_id=lead.id,
+        sources=[SourceRef(url=a.url, title=a.title, source=a.source) for a in [lead, *rest]],
         first_seen=min(firsts) if firsts else None,
         independent_sources=cred.independent_count(arts, owners), best_tier=lead.tier,
         lead_text=lead_text(lead),
     )
+    detail = f"lead of a story told by {len(arts)} article(s)"
+    if debunk:
+        story = story.model_copy(update={"status": "rumor", "reasons": ["debunk: refutes a rumour dropped by the desk"]})
+        detail += "; airs only as the debunk of a rumour"
     kept = Decision(article_id=lead.id, url=lead.url, title=lead.title, source=lead.source, kept=True,
-                    story_id=sid, detail=f"lead of a story told by {len(arts)} article(s)")
-    drops = [_drop(a, DropReason.duplicate, f"same event as “{lead.title}” ({lead.source}); kept as a corroborating source", sid)
-             for a in arts if a is not lead]
+                    story_id=sid, detail=detail)
+    code, why = ((DropReason.rumor, "reports the debunk led by") if debunk else
+                 (DropReason.duplicate, "same event as"))
+    drops = [_drop(a, code, f"{why} “{lead.title}” ({lead.source}); kept as a corroborating source", sid)
+             for a in rest]
     return story, [kept, *drops]
 
 
-def _judge_aired(stories: list[Story], aired: list[Story],
-                 by_id: dict[str, Article]) -> tuple[list[Story], list[Decision]]:
+def _judge_aired(stories: list[Story], aired: list[Story], by_id: dict[str, Article],
+                 vec_of: dict[str, np.ndarray], embed: Embedder) -> tuple[list[Story], list[Decision]]:
     """Drop stories already aired, unless they carry new facts (then they air as a follow-up).
     A story matches an aired one when it shares a report (URL) with it, a headline with one of
-    its reports, or passes the linking rule against its lead."""
+    its reports, or one of its reports passes the linking rule against the aired lead (with the
+    same embedding similarity clustering uses)."""
     if not aired:
         return stories, []
-    aired_views = [(s, view(Article(url=s.sources[0].url if s.sources else s.id, source="aired", title=s.title,
-                                    text=s.lead_text or s.title))) for s in aired]
+    old_texts = [s.lead_text or s.title for s in aired]
+    old_views = [view(Article(url=s.sources[0].url if s.sources else f"aired:{s.id}", source="aired", title=s.title,
+                              text=s.lead_text or s.title)) for s in aired]
+    old_vecs = embed(old_texts)
     keep: list[Story] = []
     drops: list[Decision] = []
     for s in stories:
         arts = [by_id[aid] for aid in s.article_ids]
-        match = next((old for old, ov in aired_views if _matches_aired(arts, old, ov)), None)
+        match = next((old for k, old in enumerate(aired)
+                      if _matches_aired(arts, old, old_views[k], old_vecs[k], vec_of)), None)
         if match is None:
             keep.append(s)
             continue
-        # Reports aired before (same URL, or same headline under a new URL) bring nothing new.
-        seen_urls = {src.url for src in match.sources}
-        seen_titles = [match.title] + [src.title for src in match.sources]
-        unseen = [a for a in arts if a.url not in seen_urls and not any(_same_title(a.title, t) for t in seen_titles)]
-        old_facts = extract_facts((match.lead_text or match.title) + "\n" + "\n".join(x.title for x in match.sources))
-        new_facts = extract_facts("\n".join(lead_text(a, 600) for a in unseen)) if unseen else None
-        fresh = ((new_facts.numbers - old_facts.numbers) | (new_facts.distinctive - old_facts.distinctive)
-                 if new_facts else set())
+        fresh = _new_facts(arts, match)
         if fresh:
             keep.append(s.model_copy(update={"status": "follow_up",
                                              "reasons": s.reasons + [f"follow-up to an aired story; new facts: {', '.join(sorted(fresh)[:5])}"]}))
@@ -187,11 +210,46 @@ def _judge_aired(stories: list[Story], aired: list[Story],
     return keep, drops
 
 
-def _matches_aired(arts: list[Article], old: Story, old_view) -> bool:
+def _new_facts(arts: list[Article], old: Story) -> set[str]:
+    """Figures and model names in the story's unseen reports that the aired story did not have.
+    Reports aired before (same URL, or same headline under a new URL) bring nothing new; a figure
+    rounded differently is not new."""
+    seen_urls = {src.url for src in old.sources}
+    seen_titles = [old.title] + [src.title for src in old.sources]
+    unseen = [a for a in arts if a.url not in seen_urls and not any(_same_title(a.title, t) for t in seen_titles)]
+    if not unseen:
+        return set()
+    lead = min(unseen, key=_lead_key)
+    before = extract_facts((old.lead_text or old.title) + "\n" + "\n".join(x.title for x in old.sources))
+    now = extract_facts(lead_text(lead, 600))
+    figures = {f for f in now.figures if not any(_close(f, g) for g in before.figures)}
+    models = {t for t in now.distinctive if not any(t in u or u in t for u in before.models)}
+    return figures | models
+
+
+def _close(f: str, g: str) -> bool:
+    """One figure, rounded differently ("53万" and "53.47万美元")."""
+    if f == g:
+        return True
+    try:
+        x, y = float(f), float(g)
+    except ValueError:
+        return False  # dates ("d6-17")
+    return abs(x - y) <= 0.02 * max(abs(x), abs(y))
+
+
+def _matches_aired(arts: list[Article], old: Story, old_view, old_vec: np.ndarray,
+                   vec_of: dict[str, np.ndarray]) -> bool:
     old_urls = {src.url for src in old.sources}
     old_titles = [old.title] + [src.title for src in old.sources]
-    return any(a.url in old_urls or any(_same_title(a.title, t) for t in old_titles)
-               or same_event(view(a), old_view, 0.0, False) for a in arts)
+    for a in arts:
+        if a.url in old_urls or any(_same_title(a.title, t) for t in old_titles):
+            return True
+        vec = vec_of.get(a.id)
+        cos = float(similarity(np.stack([vec, old_vec]), [a.lang, "zh"])[0, 1]) if vec is not None else 0.0
+        if same_event(view(a), old_view, cos, False):
+            return True
+    return False
 
 
 def _same_title(a: str, b: str) -> bool:
