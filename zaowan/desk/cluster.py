@@ -9,8 +9,12 @@ Pairs that pass are joined with union-find; the result is a list of index groups
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import combinations
+
+import zlib
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -20,6 +24,8 @@ from .entities import Facts, conflicting_models, extract_facts
 
 NEAR_COPY_JACCARD = 0.6
 GROUP_MEAN_COS = 0.84  # two groups merge only if their articles are this similar on average
+MAX_BLOCK = 60  # a block key shared by more articles than this is too common to suggest a link
+INF = float("inf")
 Embedder = Callable[[list[str]], np.ndarray]
 
 
@@ -38,8 +44,18 @@ def shingles(text: str, k: int = 3) -> set[str]:
     return {compact[i:i + k] for i in range(max(1, len(compact) - k + 1))}
 
 
+_PERMUTATIONS: dict[int, MinHash] = {}
+
+
+def _crc32(data: bytes) -> int:
+    return zlib.crc32(data)  # a fast stable 32-bit hash; sha1 (datasketch's default) costs ~40% of a view
+
+
 def make_minhash(text: str, num_perm: int = 64) -> MinHash:
-    m = MinHash(num_perm=num_perm)
+    if num_perm not in _PERMUTATIONS:  # drawing permutations per MinHash costs more than hashing
+        _PERMUTATIONS[num_perm] = MinHash(num_perm=num_perm)
+    proto = _PERMUTATIONS[num_perm]
+    m = MinHash(num_perm=num_perm, hashfunc=_crc32, permutations=proto.permutations, scheme=proto.scheme)
     m.update_batch([s.encode("utf-8") for s in shingles(text)])
     return m
 
@@ -85,60 +101,113 @@ def _subject_clash(x: ArticleView, y: ArticleView) -> bool:
     return bool(sx and sy and sx != sy and (sx not in y.facts.orgs or sy not in x.facts.orgs))
 
 
-def same_event(x: ArticleView, y: ArticleView, cos: float, near_copy: bool) -> bool:
-    """The linking rule for one pair; kept in one place so the labelled set can tune it."""
+def needed_cos(x: ArticleView, y: ArticleView, near_copy: bool) -> float:
+    """The linking rule for one pair, as the embedding similarity the pair needs to link:
+    0.0 links on the facts alone, `inf` never links. Kept in one place so the labelled set can
+    tune it, and shaped so that clustering embeds only the articles whose links depend on it."""
     if different_events(x, y):
-        return False
+        return INF
     if near_copy:
-        return True
+        return 0.0
     fx, fy = x.facts, y.facts
     title_orgs = x.title.orgs & y.title.orgs
     figures = len(fx.figures & fy.figures)
     named = (x.title.distinctive | x.title.names) & (y.title.distinctive | y.title.names)
-    if named and (title_orgs or fx.orgs & fy.orgs or cos >= 0.85):
-        return True  # both headlines name the same model or product
+    need = INF
+    if named:  # both headlines name the same model or product
+        if title_orgs or fx.orgs & fy.orgs:
+            return 0.0
+        need = 0.85
     if (x.title.models & y.title.models) and title_orgs:
-        return True  # same company, same version or size in both headlines ("o3", "X1")
-    if title_orgs and figures >= 2 and cos >= 0.83:
-        return True  # same company in both headlines, same figures in both leads
-    if figures >= 3 and cos >= 0.84 and (fx.orgs & fy.orgs or not (fx.orgs or fy.orgs)):
-        return True  # translations find each other by their numbers
-    # near-identical wording: enough, unless the headlines are about companies the other never names
-    return cos >= 0.95 and (x.title.orgs <= fy.orgs or y.title.orgs <= fx.orgs)
+        return 0.0  # same company, same version or size in both headlines ("o3", "X1")
+    if title_orgs and figures >= 2:
+        need = min(need, 0.83)  # same company in both headlines, same figures in both leads
+    if figures >= 3 and (fx.orgs & fy.orgs or not (fx.orgs or fy.orgs)):
+        need = min(need, 0.84)  # translations find each other by their numbers
+    if x.title.orgs <= fy.orgs or y.title.orgs <= fx.orgs:
+        need = min(need, 0.95)  # near-identical wording, unless about a company the other never names
+    return need
+
+
+def same_event(x: ArticleView, y: ArticleView, cos: float, near_copy: bool) -> bool:
+    need = needed_cos(x, y, near_copy)
+    return need <= 0.0 or cos >= need
+
+
+@dataclass
+class Clustering:
+    """Groups of article indices by event, the views, and the embeddings that were needed."""
+
+    groups: list[list[int]]
+    views: list[ArticleView]
+    vectors: dict[int, np.ndarray]
 
 
 def cluster(articles: Sequence[Article], embed: Embedder) -> list[list[int]]:
-    """Indices of `articles` grouped by event, each group in input order (see `cluster_with_vectors`)."""
-    return cluster_with_vectors(articles, embed)[0]
+    """Indices of `articles` grouped by event, each group in input order (see `cluster_events`)."""
+    return cluster_events(articles, embed).groups
 
 
-def cluster_with_vectors(articles: Sequence[Article], embed: Embedder) -> tuple[list[list[int]], np.ndarray]:
-    """Groups of indices of `articles` by event, and the embedding of each article's lead.
+def cluster_events(articles: Sequence[Article], embed: Embedder) -> Clustering:
+    """Group articles by event without comparing all pairs.
 
-    Pairs that pass `same_event` join their groups, strongest pairs first, but only when the
-    two groups agree as wholes (no hard conflict across them, mean similarity high enough):
-    single links must not chain unrelated events through one ambiguous article.
+    Candidate pairs share a block key (a model or product name, a figure, the headline's company)
+    or are near-copies; keys shared by more than MAX_BLOCK articles say nothing and are skipped.
+    Each candidate pair's rule says whether facts alone link it or which cosine it needs; only
+    articles in pairs that need one are embedded, in one batch. Pairs join their groups strongest
+    first, but only when the two groups agree as wholes (no hard conflict across them, mean
+    similarity high enough where it is known): single links must not chain unrelated events.
     """
     n = len(articles)
-    if n == 0:
-        return [], np.zeros((0, 384), dtype=np.float32)
     views = [view(a) for a in articles]
-    vecs = embed([lead_text(a) for a in articles])
+    if n == 0:
+        return Clustering([], views, {})
     near = _near_copy_pairs(views)
-    sims = similarity(vecs, [a.lang for a in articles])
-    links = [(float(sims[i, j]), i, j) for i in range(n) for j in range(i + 1, n)
-             if same_event(views[i], views[j], float(sims[i, j]), (i, j) in near)]
+    needs = {(i, j): needed_cos(views[i], views[j], (i, j) in near) for i, j in candidate_pairs(views, near)}
+    to_embed = sorted({k for p, need in needs.items() if 0.0 < need < INF for k in p})
+    vectors = dict(zip(to_embed, embed([lead_text(articles[k]) for k in to_embed]))) if to_embed else {}
+    zh = [a.lang.startswith("zh") for a in articles]
+
+    def cos(i: int, j: int) -> float | None:
+        if i not in vectors or j not in vectors:
+            return None
+        return float(vectors[i] @ vectors[j]) + CROSS_LANGUAGE_SHIFT * (zh[i] != zh[j])
+
+    links: list[tuple[float, int, int]] = []
+    for (i, j), need in needs.items():
+        if need <= 0.0:
+            links.append((1.0 + (cos(i, j) or 0.0), i, j))  # facts-only links go first
+        elif need < INF and (c := cos(i, j)) is not None and c >= need:
+            links.append((c, i, j))
     links.sort(reverse=True)
     group_of = list(range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
-    for _cos, i, j in links:
+    for _strength, i, j in links:
         gi, gj = group_of[i], group_of[j]
-        if gi == gj or not _compatible(members[gi], members[gj], views, sims, near):
+        if gi == gj or not _compatible(members[gi], members[gj], views, cos, near):
             continue
         for k in members[gj]:
             group_of[k] = gi
         members[gi] += members.pop(gj)
-    return [sorted(m) for m in members.values()], vecs
+    return Clustering([sorted(m) for m in members.values()], views, vectors)
+
+
+def candidate_pairs(views: list[ArticleView], near: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i, v in enumerate(views):
+        for key in _block_keys(v):
+            blocks[key].append(i)
+    pairs = set(near)
+    for members in blocks.values():
+        if 1 < len(members) <= MAX_BLOCK:
+            pairs.update(combinations(members, 2))
+    return pairs
+
+
+def _block_keys(v: ArticleView) -> set[str]:
+    f = v.facts
+    return ({"t:" + t for t in f.models | f.names} | {"f:" + x for x in f.figures}
+            | {"o:" + o for o in v.title.orgs} | ({"s:none"} if not v.title.orgs else set()))
 
 
 CROSS_LANGUAGE_SHIFT = 0.08
@@ -153,14 +222,15 @@ def similarity(vecs: np.ndarray, langs: Sequence[str]) -> np.ndarray:
     return sims + CROSS_LANGUAGE_SHIFT * (zh[:, None] != zh[None, :])
 
 
-def _compatible(a: list[int], b: list[int], views: list[ArticleView], sims: np.ndarray,
-                near: set[tuple[int, int]]) -> bool:
+def _compatible(a: list[int], b: list[int], views: list[ArticleView],
+                cos: Callable[[int, int], float | None], near: set[tuple[int, int]]) -> bool:
     if any(different_events(views[i], views[j]) for i in a for j in b):
         return False
     if len(a) == 1 and len(b) == 1:
         return True
-    block = sims[np.ix_(a, b)]
-    return float(block.mean()) >= GROUP_MEAN_COS or any((min(i, j), max(i, j)) in near for i in a for j in b)
+    known = [c for i in a for j in b if (c := cos(i, j)) is not None]
+    return (not known or sum(known) / len(known) >= GROUP_MEAN_COS
+            or any((min(i, j), max(i, j)) in near for i in a for j in b))
 
 
 def _near_copy_pairs(views: list[ArticleView]) -> set[tuple[int, int]]:

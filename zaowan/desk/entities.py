@@ -174,23 +174,24 @@ def _norm_number(s: str) -> str:
     return re.sub(r"\s+", "", s).lower()
 
 
-def _alias_pattern(alias: str) -> re.Pattern[str]:
-    # Latin aliases must stand as words: "Intel" is not in "Intelligence", "Meta" not in "metadata".
-    if re.fullmatch(r"[A-Za-z0-9 .]+", alias):
-        return re.compile(rf"(?<![A-Za-z]){re.escape(alias)}(?![a-z])", re.IGNORECASE)
-    return re.compile(re.escape(alias), re.IGNORECASE)
+def _alias_regex() -> re.Pattern[str]:
+    # One pass over the text for all aliases, longest first. Latin aliases must stand as words:
+    # "Intel" is not in "Intelligence", "Meta" not in "metadata".
+    latin = [a for a, _ in _ALIASES if re.fullmatch(r"[A-Za-z0-9 .]+", a)]
+    other = [a for a, _ in _ALIASES if a not in latin]
+    return re.compile(r"(?<![A-Za-z])(?:" + "|".join(map(re.escape, latin)) + r")(?![a-z])|"
+                      + "|".join(map(re.escape, other)), re.IGNORECASE)
 
 
-_ALIAS_RES = [(_alias_pattern(alias), key) for alias, key in _ALIASES]
+_ALIAS_RE = _alias_regex()
+_ALIAS_KEY = {alias.lower(): key for alias, key in _ALIASES}
 
 
 def org_positions(text: str) -> dict[str, int]:
     """Each organisation named in `text` with where it is first named."""
     found: dict[str, int] = {}
-    for pattern, key in _ALIAS_RES:
-        m = pattern.search(text)
-        if m and m.start() < found.get(key, len(text) + 1):
-            found[key] = m.start()
+    for m in _ALIAS_RE.finditer(text):
+        found.setdefault(_ALIAS_KEY[m.group(0).lower()], m.start())
     return found
 
 
@@ -202,7 +203,6 @@ def extract_facts(text: str) -> Facts:
     """Organisations, model names/figures and quantities mentioned in `text` (pure)."""
     models: set[str] = set()
     names: set[str] = set()
-    org_alias_words = {a.lower() for a, _ in _ALIASES}
     for m in _LATIN_TOKEN.finditer(text):
         raw = m.group(0).rstrip(".")
         tok = _COMPOUND_TAIL.sub("", raw.lower())  # "GPT-5-based" names GPT-5
@@ -210,11 +210,11 @@ def extract_facts(text: str) -> Facts:
             continue
         if any(ch.isdigit() for ch in tok):
             models.add(tok)
-        elif raw[0].isupper() and tok not in org_alias_words | _NOT_PRODUCTS and len(tok) >= 4:
+        elif raw[0].isupper() and tok not in _ALIAS_KEY and tok not in _NOT_PRODUCTS and len(tok) >= 4:
             names.add(tok)  # proper nouns only: product and project names
     for m in _NAME_VERSION.finditer(text):
         name, line, version, tail = m.group(1), m.group(2), m.group(3), m.group(4)
-        if name.lower() in _STOP_LATIN | _NOT_PRODUCTS:
+        if name.lower() in _STOP_LATIN or name.lower() in _NOT_PRODUCTS:
             continue
         token = f"{name}-{line}-{version}" if line else name + version
         models.add((f"{token}-{tail}" if tail else token).lower())

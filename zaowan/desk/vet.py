@@ -15,11 +15,14 @@ from datetime import datetime, timedelta
 from ..config import Config
 from ..records import Article, Decision, DropReason, SourceRef, Story, content_hash
 from . import credibility as cred
-from .cluster import Embedder, cluster_with_vectors, lead_text, same_event, similarity, view
+from .cluster import CROSS_LANGUAGE_SHIFT, ArticleView, Embedder, cluster_events, lead_text, needed_cos, view
 from .entities import extract_facts
 from .freshness import article_age
 from .rank import rank_stories
 from .screen import injection_suspect, looks_cut, off_topic
+
+
+INF = float("inf")
 
 
 @dataclass
@@ -55,9 +58,10 @@ def vet(articles: list[Article], cfg: Config, *, now: datetime, window: timedelt
         d = _screen(a, cfg.desk.topics)
         (decisions.append(d) if d else passed.append(a))
     owners = {s.name: (s.owner or s.name) for s in cfg.sources}
-    index_groups, vecs = cluster_with_vectors(passed, embed)
-    groups = [[passed[i] for i in g] for g in index_groups]
-    vec_of = {a.id: vecs[i] for i, a in enumerate(passed)}
+    clustering = cluster_events(passed, embed)
+    groups = [[passed[i] for i in g] for g in clustering.groups]
+    view_of = {a.id: clustering.views[i] for i, a in enumerate(passed)}
+    vec_of = {passed[i].id: v for i, v in clustering.vectors.items()}
     candidates: list[list[Article]] = []
     for arts in groups:
         kept, drops = _judge_age(arts, now, window)
@@ -78,7 +82,7 @@ def vet(articles: list[Article], cfg: Config, *, now: datetime, window: timedelt
         decisions += drops
         built.append(story)
     stories = built
-    stories, drops = _judge_aired(stories, aired or [], {a.id: a for a in articles}, vec_of, embed)
+    stories, drops = _judge_aired(stories, aired or [], {a.id: a for a in articles}, view_of, vec_of, embed)
     decisions += drops
     ranked = rank_stories(stories, cfg, now=now, window=window)
     final: dict[str, Decision] = {}
@@ -179,24 +183,35 @@ def _make_story(arts: list[Article], owners: dict[str, str], now: datetime, *,
     return story, [kept, *drops]
 
 
-def _judge_aired(stories: list[Story], aired: list[Story], by_id: dict[str, Article],
+def _judge_aired(stories: list[Story], aired: list[Story], by_id: dict[str, Article], view_of: dict[str, ArticleView],
                  vec_of: dict[str, np.ndarray], embed: Embedder) -> tuple[list[Story], list[Decision]]:
     """Drop stories already aired, unless they carry new facts (then they air as a follow-up).
     A story matches an aired one when it shares a report (URL) with it, a headline with one of
     its reports, or one of its reports passes the linking rule against the aired lead (with the
-    same embedding similarity clustering uses)."""
+    same embedding similarity clustering uses; embedded here only where the rule needs it)."""
     if not aired:
         return stories, []
-    old_texts = [s.lead_text or s.title for s in aired]
     old_views = [view(Article(url=s.sources[0].url if s.sources else f"aired:{s.id}", source="aired", title=s.title,
                               text=s.lead_text or s.title)) for s in aired]
-    old_vecs = embed(old_texts)
+    pairs = {(aid, k): needed_cos(view_of[aid], ov, False)
+             for s in stories for aid in s.article_ids for k, ov in enumerate(old_views)}
+    wanted = sorted({aid for (aid, _k), need in pairs.items() if 0.0 < need < INF and aid not in vec_of})
+    vec_of = {**vec_of, **dict(zip(wanted, embed([lead_text(by_id[aid]) for aid in wanted])))} if wanted else vec_of
+    old_vecs = embed([s.lead_text or s.title for s in aired]) if any(0.0 < n < INF for n in pairs.values()) else None
+
+    def linked(aid: str, k: int) -> bool:
+        need = pairs[(aid, k)]
+        if need <= 0.0 or need == INF or old_vecs is None:
+            return need <= 0.0
+        shift = CROSS_LANGUAGE_SHIFT * (not by_id[aid].lang.startswith("zh"))  # aired stories are Chinese
+        return float(vec_of[aid] @ old_vecs[k]) + shift >= need
+
     keep: list[Story] = []
     drops: list[Decision] = []
     for s in stories:
         arts = [by_id[aid] for aid in s.article_ids]
         match = next((old for k, old in enumerate(aired)
-                      if _matches_aired(arts, old, old_views[k], old_vecs[k], vec_of)), None)
+                      if _shares_report(arts, old) or any(linked(a.id, k) for a in arts)), None)
         if match is None:
             keep.append(s)
             continue
@@ -238,18 +253,10 @@ def _close(f: str, g: str) -> bool:
     return abs(x - y) <= 0.02 * max(abs(x), abs(y))
 
 
-def _matches_aired(arts: list[Article], old: Story, old_view, old_vec: np.ndarray,
-                   vec_of: dict[str, np.ndarray]) -> bool:
+def _shares_report(arts: list[Article], old: Story) -> bool:
     old_urls = {src.url for src in old.sources}
     old_titles = [old.title] + [src.title for src in old.sources]
-    for a in arts:
-        if a.url in old_urls or any(_same_title(a.title, t) for t in old_titles):
-            return True
-        vec = vec_of.get(a.id)
-        cos = float(similarity(np.stack([vec, old_vec]), [a.lang, "zh"])[0, 1]) if vec is not None else 0.0
-        if same_event(view(a), old_view, cos, False):
-            return True
-    return False
+    return any(a.url in old_urls or any(_same_title(a.title, t) for t in old_titles) for a in arts)
 
 
 def _same_title(a: str, b: str) -> bool:
