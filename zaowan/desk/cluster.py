@@ -115,8 +115,8 @@ def needed_cos(x: ArticleView, y: ArticleView, near_copy: bool) -> float:
     named = (x.title.distinctive | x.title.names) & (y.title.distinctive | y.title.names)
     need = INF
     if named:  # both headlines name the same model or product
-        if title_orgs or fx.orgs & fy.orgs:
-            return 0.0
+        if title_orgs or fx.orgs & fy.orgs or figures:
+            return 0.0  # ... and the same company or the same figure
         need = 0.85
     if (x.title.models & y.title.models) and title_orgs:
         return 0.0  # same company, same version or size in both headlines ("o3", "X1")

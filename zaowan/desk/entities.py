@@ -87,6 +87,7 @@ _NOT_PRODUCTS = {"apache", "mit", "gpl", "bsd", "cc", "python", "version", "linu
                  "dec", "q1", "q2", "q3", "q4", "fy", "h1", "h2"}
 _COMPOUND_TAIL = re.compile(r"-(based|powered|class|level|style|sized|like|ready|only|enabled|native|compatible"
                             r"|backed|driven|focused|grade|scale|era|generated|made|built|specific)$")
+_ACRONYM_PLURAL = re.compile(r"[A-Z]{2,}s")  # "GPUs", "LLMs": common nouns, not names
 _STOP_LATIN = {"ai", "the", "and", "for", "with", "new", "model", "models", "api", "app", "of", "to", "in",
                "on", "a", "an", "is", "its", "at", "by", "from", "as", "that", "this", "will", "has", "be"}
 
@@ -210,7 +211,8 @@ def extract_facts(text: str) -> Facts:
             continue
         if any(ch.isdigit() for ch in tok):
             models.add(tok)
-        elif raw[0].isupper() and tok not in _ALIAS_KEY and tok not in _NOT_PRODUCTS and len(tok) >= 4:
+        elif (raw[0].isupper() and tok not in _ALIAS_KEY and tok not in _NOT_PRODUCTS and len(tok) >= 4
+              and not _ACRONYM_PLURAL.fullmatch(raw)):
             names.add(tok)  # proper nouns only: product and project names
     for m in _NAME_VERSION.finditer(text):
         name, line, version, tail = m.group(1), m.group(2), m.group(3), m.group(4)
