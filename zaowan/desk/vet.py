@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 from ..config import Config
 from ..records import Article, Decision, DropReason, SourceRef, Story, content_hash
 from . import credibility as cred
-from .cluster import CROSS_LANGUAGE_SHIFT, ArticleView, Embedder, cluster_events, lead_text, needed_cos, view
+from .cluster import (CROSS_LANGUAGE_SHIFT, ArticleView, Embedder, cluster_events, embed_text, lead_text,
+                      needed_cos, view)
 from .entities import extract_facts
 from .freshness import article_age
 from .rank import rank_stories
@@ -196,8 +197,8 @@ def _judge_aired(stories: list[Story], aired: list[Story], by_id: dict[str, Arti
     pairs = {(aid, k): needed_cos(view_of[aid], ov, False)
              for s in stories for aid in s.article_ids for k, ov in enumerate(old_views)}
     wanted = sorted({aid for (aid, _k), need in pairs.items() if 0.0 < need < INF and aid not in vec_of})
-    vec_of = {**vec_of, **dict(zip(wanted, embed([lead_text(by_id[aid]) for aid in wanted])))} if wanted else vec_of
-    old_vecs = embed([s.lead_text or s.title for s in aired]) if any(0.0 < n < INF for n in pairs.values()) else None
+    vec_of = {**vec_of, **dict(zip(wanted, embed([embed_text(by_id[aid].title, by_id[aid].text) for aid in wanted])))} if wanted else vec_of
+    old_vecs = embed([embed_text(s.title, _body(s)) for s in aired]) if any(0.0 < n < INF for n in pairs.values()) else None
 
     def linked(aid: str, k: int) -> bool:
         need = pairs[(aid, k)]
@@ -223,6 +224,12 @@ def _judge_aired(stories: list[Story], aired: list[Story], by_id: dict[str, Arti
             drops += [_drop(a, DropReason.already_aired, f"aired already as “{match.title}”; no new facts", s.id)
                       for a in arts]
     return keep, drops
+
+
+def _body(s: Story) -> str:
+    """An aired story's lead without its headline (`Story.lead_text` starts with the title)."""
+    text = s.lead_text or ""
+    return text.split("\n", 1)[1] if text.startswith(s.title + "\n") else text
 
 
 def _new_facts(arts: list[Article], old: Story) -> set[str]:
