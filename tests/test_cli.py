@@ -2,7 +2,6 @@
 import re
 
 import pytest
-import typer
 from typer.main import get_command
 from typer.testing import CliRunner
 

@@ -2,7 +2,6 @@
 anything else is a bug and keeps its traceback."""
 from __future__ import annotations
 
-import functools
 import sys
 from importlib import resources
 from pathlib import Path
@@ -10,27 +9,16 @@ from typing import Optional
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .cli_errors import clear_errors
 from .errors import ZaowanError
 
 app = typer.Typer(help="zaowan (早晚): an AI newsroom that publishes a Chinese news podcast, morning and evening.",
                   no_args_is_help=True, add_completion=False)
 console = Console(stderr=True)
 ConfigOpt = typer.Option("zaowan.toml", "--config", "-c", help="Path to zaowan.toml.")
-
-
-def clear_errors(fn):
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except ZaowanError as exc:
-            console.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
-            raise typer.Exit(1) from None
-    return wrapper
 
 
 class StageProgress:

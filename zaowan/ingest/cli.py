@@ -5,7 +5,6 @@ survive; the edited document is validated as a whole before it replaces the file
 """
 from __future__ import annotations
 
-import functools
 import os
 import tempfile
 from pathlib import Path
@@ -18,24 +17,15 @@ from rich.table import Table
 from tomlkit.items import AoT
 
 from ..config import Config, SourceConfig, load_config, parse_config
-from ..errors import ConfigError, ZaowanError
+from ..errors import ConfigError
+from ..cli_errors import clear_errors
 from .opml import parse_opml
 
 sources_app = typer.Typer(help="List, add, remove, import and check news sources.", no_args_is_help=True)
 console = Console()
-err_console = Console(stderr=True)
 ConfigOpt = typer.Option(Path("zaowan.toml"), "--config", "-c", help="Path to zaowan.toml.")
 
 
-def _clear_errors(fn):
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except ZaowanError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}")
-            raise typer.Exit(1) from None
-    return wrapper
 
 
 # -- editing zaowan.toml -------------------------------------------------------------------
@@ -102,7 +92,7 @@ def remove_source(doc: tomlkit.TOMLDocument, name: str) -> None:
 
 # -- commands ----------------------------------------------------------------------------------
 @sources_app.command("list")
-@_clear_errors
+@clear_errors
 def list_sources(config: Path = ConfigOpt) -> None:
     """Show every source's health: last fetch, status, items and last error."""
     cfg = load_config(config)
@@ -126,7 +116,7 @@ def list_sources(config: Path = ConfigOpt) -> None:
 
 
 @sources_app.command("add")
-@_clear_errors
+@clear_errors
 def add(name: str = typer.Argument(..., help="A unique name for the source."),
         url: str = typer.Argument(..., help="Feed or page URL, or a local file/folder path."),
         tier: int = typer.Option(2, "--tier", "-t", min=1, max=3, help="1 most trusted … 3 least."),
@@ -141,7 +131,7 @@ def add(name: str = typer.Argument(..., help="A unique name for the source."),
 
 
 @sources_app.command("remove")
-@_clear_errors
+@clear_errors
 def remove(name: str = typer.Argument(..., help="The source's name."), config: Path = ConfigOpt) -> None:
     """Remove a source from zaowan.toml (its stored articles stay in the database)."""
     doc = read_document(config)
@@ -151,7 +141,7 @@ def remove(name: str = typer.Argument(..., help="The source's name."), config: P
 
 
 @sources_app.command("import")
-@_clear_errors
+@clear_errors
 def import_opml(file: Path = typer.Argument(..., help="An OPML export from a feed reader."),
                 tier: int = typer.Option(2, "--tier", "-t", min=1, max=3, help="Tier for every imported source."),
                 config: Path = ConfigOpt) -> None:
@@ -177,7 +167,7 @@ def import_opml(file: Path = typer.Argument(..., help="An OPML export from a fee
 
 
 @sources_app.command("check")
-@_clear_errors
+@clear_errors
 def check(name: Optional[str] = typer.Argument(None, help="Only this source (default: all)."),
           config: Path = ConfigOpt) -> None:
     """Fetch sources now and report what each one gave (articles are stored as in a run)."""

@@ -25,7 +25,7 @@ from .clean import clean_text, same_story, truncation_signal
 from .dates import zone
 from .feeds import Entry, Feed, looks_like_html, parse_feed
 from .files import LocalDoc, list_files, read_file
-from .http import GuardedClient, is_web_url
+from .http import GuardedClient
 from .pages import Page, extract_page
 from .report import IngestReport, SourceResult
 from .state import ensure_table, load_seen, save_seen

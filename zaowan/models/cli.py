@@ -12,6 +12,7 @@ from pathlib import Path
 
 import typer
 
+from ..cli_errors import fail
 from ..errors import ZaowanError
 from .config import OFFLINE
 
@@ -29,8 +30,7 @@ def _load(config: str):
 
 
 def _fail(exc: ZaowanError) -> None:
-    typer.echo(f"error: {exc}", err=True)
-    raise typer.Exit(1)
+    fail(exc)
 
 
 def models_cmd(config: str = typer.Option(DEFAULT_CONFIG, "--config", "-c", help=CONFIG_HELP)) -> None:
