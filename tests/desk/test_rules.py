@@ -91,3 +91,14 @@ def test_a_refuted_rumour_airs_only_as_a_debunk():
     codes = {d.title: ("kept" if d.kept else d.reason.value) for d in r.decisions}
     assert codes == {claim.title: "rumor", denial.title: "kept"}
     assert [s.status for s in r.stories] == ["rumor"]
+
+
+def test_the_model_embeds_a_text_once_per_process():
+    from zaowan.desk import cluster
+
+    embed = cluster.default_embedder()
+    first = embed(["阿里发布Qwen3-72B大模型\n阿里巴巴发布Qwen3-72B。", "Alibaba launches Qwen3-72B"])
+    assert first.shape == (2, 384) and abs(float(first[0] @ first[0]) - 1.0) < 1e-3
+    before = len(cluster._MEMO)
+    again = cluster.default_embedder()(["Alibaba launches Qwen3-72B", "Alibaba launches Qwen3-72B"])
+    assert len(cluster._MEMO) == before and np.allclose(again[0], first[1]) and np.allclose(again[1], first[1])

