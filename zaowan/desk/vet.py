@@ -146,11 +146,11 @@ def _external_refuter(claims: list[Article], refuters: list[Article]) -> Article
 
 
 def _lead_key(a: Article) -> tuple:
-    """Most trusted tier first; then a Chinese report (the show is in Chinese); then the most
-    recent, which tends to be the most complete. The demo newsroom's manifest pins this order;
-    the labelled set's README prefers the earliest report instead (its gate does not score leads)."""
+    """Most trusted tier first, then the earliest report: credit goes to whoever broke the story,
+    and a later rewrite never takes a story over. Undated articles come last. (Language does not
+    matter here: writers take the best Chinese text of the story whatever the lead.)"""
     first = a.published_at or min((d.value for d in a.dates), default=None)
-    return (a.tier, not a.lang.startswith("zh"), -(first.timestamp() if first else 0.0))
+    return (a.tier, first is None, first.timestamp() if first else 0.0)
 
 
 def _make_story(arts: list[Article], owners: dict[str, str], now: datetime, *,
