@@ -156,10 +156,9 @@ def stage_write(run: Run, runner: AgentRunner) -> None:
     (full_p, full_notes), (short_p, short_notes), hooks, tags = asyncio.run(draft())
     title = edition_title(run.cfg, run.edition)
     hook_lines = [_simplified(h if h.endswith("？") else h.rstrip("?？。") + "？") for h in hooks.hooks][:3]
-    for variant, paras, notes, short_hooks in (("full", full_p, full_notes, hook_lines),
-                                               ("short", short_p, short_notes, hook_lines)):
+    for variant, paras, notes in (("full", full_p, full_notes), ("short", short_p, short_notes)):
         script = Script(
-            edition_id=run.edition.id, variant=variant, title=title, hooks=short_hooks,
+            edition_id=run.edition.id, variant=variant, title=title, hooks=hook_lines,
             greeting=run.cfg.show.greeting,
             stories=[ScriptLine(kind="story", text=_simplified(p.text), story_id=p.story_id) for p in paras],
             signoff=run.cfg.show.signoff, keywords=[k.replace(" ", "").lstrip("#") for k in tags.keywords],
@@ -182,13 +181,15 @@ async def _write_reviewed(run: Run, runner: AgentRunner, spec, variant: str, bri
                                                   review_notes=notes))
         proof = await runner.run(roster.PROOFREADER, ProofInput(paragraphs=draft.paragraphs, briefs=briefs))
         history += proof.issues
-        paras = [p for p in proof.paragraphs if p.story_id in {b.story_id for b in briefs}]
+        by_story = {p.story_id: p for p in proof.paragraphs}
+        paras = [by_story[b.story_id] for b in briefs if b.story_id in by_story]  # air order, no strays
         review = await runner.run(roster.DEPUTY_EDITOR, ReviewInput(variant=variant, paragraphs=paras,
                                                                    min_chars=bounds[0], max_chars=bounds[1]))
-        if review.approved:
+        missing = [f"no paragraph for story {b.story_id} ({b.title})" for b in briefs if b.story_id not in by_story]
+        if review.approved and not missing:
             return paras, history
-        notes = review.notes
-        history += [f"review: {n}" for n in review.notes]
+        notes = missing + review.notes
+        history += [f"review: {note}" for note in notes]
     repaired = _repair(paras, briefs)
     final = review_offline(ReviewInput(variant=variant, paragraphs=repaired,
                                        min_chars=0, max_chars=10**6))

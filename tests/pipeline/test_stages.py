@@ -93,3 +93,36 @@ def test_publish_stage_alone_writes_scripts_and_run_report(store_with_articles):
     assert "answers by provider offline" in notes and "missing_key:DEEPSEEK_API_KEY" in notes
     assert store.edition(ed.id).status == "published"
     assert len(store.aired_stories(before_edition="next", last_n=1)) == 6
+
+
+def test_a_model_writer_is_reviewed_sent_back_and_repaired(store_with_articles, monkeypatch):
+    """A loopback model (OpenAI wire format) writes the Full script: first a draft that invents a
+    figure and leaves a story out, then the same again. The proofreader cuts the invented
+    sentence, the deputy editor sends the draft back with notes, and after the bounded rounds the
+    missing story is filled in from the sources. Everything is logged per attempt."""
+    import json as _json
+
+    from zaowan.testing.fake_llm import FakeLLM, ok
+
+    cfg, store, ed = store_with_articles
+    run_edition(cfg, edition="morning", now=NOW, from_stage="desk", until="plan", store=store)
+    ed = store.edition(ed.id)
+    first, *others = ed.full
+    bad = {"paragraphs": [{"story_id": first, "text": "先来看一条消息。阿里巴巴发布了Qwen3-72B大模型。据说它有999个专家。"}]}
+    with FakeLLM(keys={"sk-test"}) as fake:
+        fake.script("writer-model", ok(_json.dumps(bad, ensure_ascii=False)), ok(_json.dumps(bad, ensure_ascii=False)),
+                    ok(_json.dumps(bad, ensure_ascii=False)))
+        monkeypatch.setenv("FAKE_API_KEY", "sk-test")
+        cfg = cfg.model_copy(deep=True)
+        cfg.models = type(cfg.models).model_validate({
+            "providers": {"fake": {"base_url": fake.openai_url, "key_env": "FAKE_API_KEY",
+                                   "models": {"writer-model": {"context": 32000}}}},
+            "roles": {"writer": ["fake/writer-model", "offline"]}})
+        run_edition(cfg, edition="morning", now=NOW, from_stage="write", until="write", store=store)
+    full = store.script(ed.id, "full")
+    assert [l.story_id for l in full.stories] == ed.full  # the left-out stories came back from the sources
+    assert "999" not in "".join(l.text for l in full.stories)  # the invented figure never airs
+    notes = " ".join(full.review_notes)
+    assert "999" in notes and "no paragraph for story" in notes and "repaired" in notes
+    writer_calls = [c for c in store.calls(ed.id) if c["agent"] == "full_writer" and c["provider"] == "fake"]
+    assert len(writer_calls) == cfg.edition.review_rounds + 1
