@@ -189,3 +189,18 @@ def test_retry_after_forms():
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT",
                                now=datetime(2015, 10, 21, 7, 27, 30, tzinfo=timezone.utc)) == 30.0
     assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
+
+
+def test_markdown_front_matter_gives_title_date_and_url(tmp_path):
+    from zaowan.ingest.files import read_file
+
+    f = tmp_path / "note.md"
+    f.write_text("---\ntitle: 华为发布昇腾新芯片\ndate: 2026-11-22T08:00:00+08:00\nurl: https://example.com/a\n"
+                 "tags: [x, y]\n---\n\n华为今天发布昇腾新一代AI芯片。\n", encoding="utf-8")
+    doc = read_file(f, 1 << 20)
+    assert doc.entry.title == "华为发布昇腾新芯片" and doc.entry.link == "https://example.com/a"
+    assert doc.entry.date_raw == "2026-11-22T08:00:00+08:00"
+    assert doc.entry.text == "华为今天发布昇腾新一代AI芯片。"
+    plain = tmp_path / "plain.md"
+    plain.write_text("# 标题\n\n正文。\n", encoding="utf-8")
+    assert read_file(plain, 1 << 20).entry.date_raw == ""  # no front matter: no date, never mtime

@@ -59,9 +59,34 @@ def read_file(path: Path, max_bytes: int) -> Feed | LocalDoc:
         return _json_doc(path, text, link, data)
     if suffix in (".html", ".htm") or looks_like_html(text):
         return LocalDoc(path, Entry(link=link, guid=link, title="", text=""), html=data)
+    meta, text = front_matter(text)
     title, body = _split_title(text, markdown=suffix in (".md", ".markdown"))
-    # The file's mtime is not a publication date: a copied file would look fresh. No date, then.
-    return LocalDoc(path, Entry(link=link, guid=link, title=title or path.stem, text=body))
+    # The file's mtime is not a publication date: a copied file would look fresh. A date comes
+    # from front matter (or from the text itself, found later), or there is none.
+    url = meta.get("url") or link
+    return LocalDoc(path, Entry(link=url, guid=url, title=meta.get("title") or title or path.stem, text=body,
+                                author=meta.get("author", ""), lang=meta.get("language", ""),
+                                date_raw=meta.get("published") or meta.get("date", "")))
+
+
+_FM_KEYS = {"title", "date", "published", "url", "author", "language"}
+
+
+def front_matter(text: str) -> tuple[dict[str, str], str]:
+    """A leading `---` block of `key: value` lines (Jekyll/Hugo style) and the text after it.
+    Only simple scalar keys are read; anything else in the block is ignored."""
+    lines = text.lstrip("\ufeff").split("\n")
+    if not lines or lines[0].strip() != "---":
+        return {}, text
+    for end in range(1, min(len(lines), 60)):
+        if lines[end].strip() == "---":
+            meta = {}
+            for line in lines[1:end]:
+                key, sep, value = line.partition(":")
+                if sep and key.strip().lower() in _FM_KEYS:
+                    meta[key.strip().lower()] = value.strip().strip("\"'")
+            return meta, "\n".join(lines[end + 1:]).lstrip("\n")
+    return {}, text
 
 
 def _json_doc(path: Path, text: str, link: str, data: bytes) -> Feed | LocalDoc:
