@@ -11,7 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .agents import roster
-from .agents.editor import (HooksInput, Paragraph, PlanCandidate, PlanInput, ProofInput, ReviewInput, TagInput,
+from .agents.editor import (FactCheckInput, HooksInput, Paragraph, PlanCandidate, SourceExcerpt, PlanInput, ProofInput, ReviewInput, TagInput,
                             WriteInput, review_offline, story_keywords)
 from .agents.runner import AgentRunner
 from .agents.textrank import summarize
@@ -97,10 +97,52 @@ def _chinese_article(run: Run, story) -> object | None:
     return min(zh, key=lambda a: a.tier) if zh else None
 
 
+def _fact_check(run: Run, runner: AgentRunner, stories: list) -> list:
+    """The fact checker compares the sources of each multi-source story near the top. A story a
+    model finds refuted is dropped as a rumour; a story whose sources disagree is noted and moves
+    below the stories whose sources agree."""
+    ed = run.cfg.edition
+    top = [s for s in stories[: ed.full_stories + 4] if len(s.article_ids) > 1]
+
+    def excerpts(story) -> FactCheckInput:
+        arts = [a for a in (run.store.article(i) for i in story.article_ids) if a is not None]
+        return FactCheckInput(story_id=story.id, title=story.title,
+                              sources=[SourceExcerpt(source=a.source, tier=a.tier, excerpt=a.text[:600]) for a in arts])
+
+    async def check_all():
+        return await asyncio.gather(*(runner.run(roster.FACT_CHECKER, excerpts(s)) for s in top))
+
+    verdicts = dict(zip((s.id for s in top), asyncio.run(check_all()))) if top else {}
+    agreed, disputed, refuted = [], [], []
+    for s in stories:
+        v = verdicts.get(s.id)
+        if v is None or v.verdict == "consistent":
+            agreed.append(s)
+        elif v.verdict == "conflicting":
+            disputed.append(s.model_copy(update={"reasons": s.reasons + ["fact check: sources disagree: " + "; ".join(v.notes[:3])]}))
+        else:
+            refuted.append((s, v))
+    if refuted:
+        decisions = {d.article_id: d for d in run.store.decisions(run.edition.id)}
+        for s, v in refuted:
+            for aid in s.article_ids:
+                if aid in decisions:
+                    decisions[aid] = decisions[aid].model_copy(update={
+                        "kept": False, "reason": DropReason.rumor,
+                        "detail": "fact checker found the claim refuted: " + "; ".join(v.notes[:3])})
+        run.store.replace_decisions(run.edition.id, list(decisions.values()))
+    kept = agreed + disputed  # the desk's order (diversity included), disputed stories last
+    run.store.replace_stories(run.edition.id, kept)
+    return kept
+
+
 def stage_plan(run: Run, runner: AgentRunner) -> None:
     stories = run.store.stories(run.edition.id)
     if not stories:
         raise StageError("the desk kept no story: nothing can air (see `zaowan desk`)")
+    stories = _fact_check(run, runner, stories)
+    if not stories:
+        raise StageError("the fact checker refuted every story: nothing can air (see `zaowan desk`)")
     cands = [PlanCandidate(story_id=s.id, title=s.title, score=s.score, status=s.status, company=main_company(s),
                            writable=_chinese_article(run, s) is not None) for s in stories]
     ed = run.cfg.edition

@@ -82,3 +82,17 @@ def test_plan_skips_unwritable_and_caps_counts():
     plan = plan_offline(PlanInput(candidates=cands, full_count=6, short_count=4))
     assert plan.full == ["s0", "s2", "s3", "s4", "s5", "s6"] and plan.short == plan.full[:4]
     assert "translate" in plan.notes["s1"]
+
+
+def test_offline_fact_check_flags_figures_that_disagree():
+    from zaowan.agents.editor import FactCheckInput, SourceExcerpt, fact_check_offline
+
+    agree = FactCheckInput(story_id="s", title="t", sources=[
+        SourceExcerpt(source="A", tier=1, excerpt="阿里发布Qwen3-72B，API降价50%。"),
+        SourceExcerpt(source="B", tier=2, excerpt="Alibaba cut Qwen3-72B API prices by 50%.")])
+    assert fact_check_offline(agree).verdict == "consistent"
+    clash = FactCheckInput(story_id="s", title="t", sources=[
+        SourceExcerpt(source="A", tier=1, excerpt="北辰X2单卡可跑110B模型。"),
+        SourceExcerpt(source="B", tier=2, excerpt="北辰X2单卡可跑72B模型。")])
+    out = fact_check_offline(clash)
+    assert out.verdict == "conflicting" and out.notes == ["A says 110B, B says 72B"]

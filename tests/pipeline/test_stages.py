@@ -126,3 +126,39 @@ def test_a_model_writer_is_reviewed_sent_back_and_repaired(store_with_articles, 
     assert "999" in notes and "no paragraph for story" in notes and "repaired" in notes
     writer_calls = [c for c in store.calls(ed.id) if c["agent"] == "full_writer" and c["provider"] == "fake"]
     assert len(writer_calls) == cfg.edition.review_rounds + 1
+
+
+def test_a_model_fact_checker_that_finds_a_refutation_drops_the_story(store_with_articles, monkeypatch):
+    """Two reports of one event; a (loopback) model fact checker says a tier-1 source refutes it.
+    The story never reaches the plan and its articles are recorded as rumor, with the reason."""
+    import json as _json
+
+    from zaowan.records import Article, DateEvidence
+    from zaowan.testing.fake_llm import FakeLLM, ok
+
+    cfg, store, ed = store_with_articles
+    d = NOW - timedelta(hours=2)
+    extra = [store.save_article(Article(url=f"https://{s}.example/x{i}", source=s, tier=1, title=t, text=x, published_at=d,
+                                        dates=[DateEvidence(value=d, origin="feed")]))[0].id
+             for i, (s, t, x) in enumerate([
+                 ("a", "小米发布Xiaomi-MiMo-9B模型", "小米今天发布Xiaomi-MiMo-9B推理模型，数学评测得分80分。"),
+                 ("b", "小米推出Xiaomi-MiMo-9B推理模型", "小米推出Xiaomi-MiMo-9B推理模型，数学评测得分80分，已开源。")])]
+    ed.article_ids += extra
+    store.save_edition(ed)
+    run_edition(cfg, edition="morning", now=NOW, from_stage="desk", until="desk", store=store)
+    target = next(s for s in store.stories(ed.id) if "Xiaomi-MiMo-9B" in s.title)
+    refuted = _json.dumps({"verdict": "refuted", "notes": ["小米官方称并未发布该模型"]}, ensure_ascii=False)
+    consistent = _json.dumps({"verdict": "consistent", "notes": []})
+    with FakeLLM(keys={"sk-test"}) as fake:
+        fake.default = lambda seen: ok(refuted if "Xiaomi-MiMo-9B" in _json.dumps(seen.body, ensure_ascii=False) else consistent)
+        monkeypatch.setenv("FAKE_API_KEY", "sk-test")
+        cfg = cfg.model_copy(deep=True)
+        cfg.models = type(cfg.models).model_validate({
+            "providers": {"fake": {"base_url": fake.openai_url, "key_env": "FAKE_API_KEY",
+                                   "models": {"checker": {"context": 32000}}}},
+            "roles": {"fact_checker": ["fake/checker", "offline"]}})
+        run_edition(cfg, edition="morning", now=NOW, from_stage="plan", until="plan", store=store)
+    assert target.id not in store.edition(ed.id).full
+    assert target.id not in {s.id for s in store.stories(ed.id)}
+    rumors = [d for d in store.decisions(ed.id) if d.story_id == target.id]
+    assert rumors and all(d.reason.value == "rumor" and "refuted" in d.detail for d in rumors)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 from ..desk.entities import ORGS, extract_facts
@@ -21,6 +23,23 @@ BANNED = ("相关阅读", "相關閱讀", "阅读全文", "閱讀全文", "Read 
 
 
 # -- typed inputs and outputs --------------------------------------------------------------
+class SourceExcerpt(BaseModel):
+    source: str
+    tier: int
+    excerpt: str
+
+
+class FactCheckInput(BaseModel):
+    story_id: str
+    title: str
+    sources: list[SourceExcerpt]
+
+
+class FactCheckOutput(BaseModel):
+    verdict: Literal["consistent", "conflicting", "refuted"]
+    notes: list[str] = Field(default_factory=list)
+
+
 class PlanCandidate(BaseModel):
     story_id: str
     title: str
@@ -101,6 +120,28 @@ class ReviewOutput(BaseModel):
 
 
 # -- offline implementations -------------------------------------------------------------------
+_QUANTITY = re.compile(r"(\d+(?:\.\d+)?)\s*(B|K|T|GB|TB|亿|万|美元|元|%|秒|倍)(?![A-Za-z])")
+
+
+def fact_check_offline(inp: FactCheckInput) -> FactCheckOutput:
+    """Offline the desk's rules have already judged dates, tiers and refutations; what is left to
+    compare without a model is the figures: one unit given different values by different
+    sources, where neither source also gives the other's value."""
+    per_source: list[tuple[str, dict[str, set[str]]]] = []
+    for s in inp.sources:
+        units: dict[str, set[str]] = {}
+        for value, unit in _QUANTITY.findall(s.excerpt):
+            units.setdefault(unit, set()).add(value)
+        per_source.append((s.source, units))
+    notes: list[str] = []
+    for i, (a, ua) in enumerate(per_source):
+        for b, ub in per_source[i + 1:]:
+            for unit in ua.keys() & ub.keys():
+                if len(ua[unit]) == 1 and len(ub[unit]) == 1 and ua[unit] != ub[unit]:
+                    notes.append(f"{a} says {next(iter(ua[unit]))}{unit}, {b} says {next(iter(ub[unit]))}{unit}")
+    return FactCheckOutput(verdict="conflicting" if notes else "consistent", notes=notes)
+
+
 def plan_offline(inp: PlanInput) -> PlanOutput:
     """Take the desk's ranking as it is; skip what cannot be voiced offline."""
     notes: dict[str, str] = {}

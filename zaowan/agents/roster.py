@@ -6,6 +6,8 @@ from __future__ import annotations
 from . import editor as e
 from .spec import AgentSpec
 
+FACT_CHECKER = AgentSpec("fact_checker", "fact_checker", "fact_checker.md", e.FactCheckInput, e.FactCheckOutput,
+                        e.fact_check_offline, max_tokens=600)
 EDITOR_IN_CHIEF = AgentSpec("editor_in_chief", "editor_in_chief", "editor_in_chief.md",
                             e.PlanInput, e.PlanOutput, e.plan_offline, max_tokens=800)
 FULL_WRITER = AgentSpec("full_writer", "writer", "full_writer.md", e.WriteInput, e.WriteOutput, e.write_offline,
@@ -20,4 +22,4 @@ PROOFREADER = AgentSpec("proofreader", "proofreader", "proofreader.md", e.ProofI
 DEPUTY_EDITOR = AgentSpec("deputy_editor", "deputy_editor", "deputy_editor.md", e.ReviewInput, e.ReviewOutput,
                           e.review_offline, max_tokens=800)
 
-ALL = [EDITOR_IN_CHIEF, FULL_WRITER, SHORT_WRITER, HOOK_WRITER, TAGGER, PROOFREADER, DEPUTY_EDITOR]
+ALL = [FACT_CHECKER, EDITOR_IN_CHIEF, FULL_WRITER, SHORT_WRITER, HOOK_WRITER, TAGGER, PROOFREADER, DEPUTY_EDITOR]
