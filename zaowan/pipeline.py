@@ -85,7 +85,7 @@ def stage_desk(run: Run) -> None:
     window = timedelta(hours=getattr(run.cfg.edition, run.edition.edition).window_hours)
     aired = [s for _, s in run.store.aired_stories(before_edition=run.edition.id, last_n=run.cfg.edition.aired_lookback)]
     run.report("desk", 0, len(articles), f"vetting {len(articles)} articles")
-    result = vet(articles, run.cfg, now=run.now, window=window, embed=default_embedder(), aired=aired)
+    result = vet(articles, run.cfg, now=run.now, window=window, embed=default_embedder(run.store), aired=aired)
     run.store.replace_stories(run.edition.id, result.stories)
     run.store.replace_decisions(run.edition.id, result.decisions)
     run.report("desk", len(articles), len(articles), f"{len(result.stories)} stories, {len(result.dropped())} dropped")

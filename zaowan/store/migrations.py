@@ -72,6 +72,12 @@ def m001_initial(conn: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m002_embeddings(conn: sqlite3.Connection) -> None:
+    """Text embeddings by (model, text) hash: the desk's most expensive work, done once per text."""
+    conn.execute("CREATE TABLE embeddings (key TEXT PRIMARY KEY, dim INTEGER NOT NULL, vec BLOB NOT NULL)")
+
+
 def migrate(conn: sqlite3.Connection) -> int:
     """Apply pending migrations; returns how many ran."""
     conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
