@@ -80,3 +80,11 @@ def test_example_config_parses():
 def test_simplified_conversion_keeps_protected_names():
     assert to_simplified("華為發布昇騰晶片，這個模型於今天上線") == "华为发布昇腾晶片，这个模型于今天上线"
     assert to_simplified("华为昇腾芯片") == "华为昇腾芯片"
+
+
+def test_loudness_target_follows_channels_unless_set():
+    from zaowan.config import AudioConfig
+
+    assert AudioConfig().loudness_target == -16.0
+    assert AudioConfig(channels=1).loudness_target == -19.0
+    assert AudioConfig(channels=1, target_lufs=-16.0).loudness_target == -16.0

@@ -101,13 +101,19 @@ class VoiceConfig(BaseModel):
 
 
 class AudioConfig(BaseModel):
-    target_lufs: float = -16.0
+    target_lufs: float | None = None  # None: -16 LUFS for stereo, -19 for mono (the podcast norms)
     true_peak_db: float = -1.5
     bitrate: str = "128k"
     story_pause_s: float = 0.6
     channels: int = Field(2, ge=1, le=2)
     cover: str = ""  # path to a JPEG/PNG; empty: a generated cover
     stings: bool = True  # generated intro/outro stings
+
+    @property
+    def loudness_target(self) -> float:
+        if self.target_lufs is not None:
+            return self.target_lufs
+        return -16.0 if self.channels == 2 else -19.0
 
 
 class OutputConfig(BaseModel):

@@ -44,7 +44,7 @@ def test_renders_mp3_transcripts_chapters_and_qa(env, scripted):
     assert (out / "short.mp3").is_file() and (out / "short.vtt").is_file() and (out / "short.srt").is_file()
     n = len(eng.calls)
     assert progress[-1] == (n, n) and n >= 7
-    assert abs(info.lufs - cfg.audio.target_lufs) <= 1.0 and info.true_peak_dbtp <= -1.0
+    assert abs(info.lufs - cfg.audio.loudness_target) <= 1.0 and info.true_peak_dbtp <= -1.0
     assert [c["story_id"] for c in info.chapters] == ["", "s1", "s2", ""]
     assert info.qa["passed"] and info.qa["engines"] == {"fake": n} and info.qa["text_pass"] == "injected"
     # the file is as long as the plan, so chapters and cues line up with what is heard

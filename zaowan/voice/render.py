@@ -221,7 +221,7 @@ def _master(script: Script, out_dir: Path, cfg: Config, store: Store, chain: Cha
     plan = plan_timeline(clips, gaps)
     pcm = mix(plan, [v.speech.pcm for v in voiced], sr, intro=intro, outro=outro)
     mp3 = out_dir / f"{script.variant}.mp3"
-    settings = MasterSettings(target_lufs=cfg.audio.target_lufs, true_peak_db=cfg.audio.true_peak_db,
+    settings = MasterSettings(target_lufs=cfg.audio.loudness_target, true_peak_db=cfg.audio.true_peak_db,
                               max_true_peak_db=-1.0, bitrate=cfg.audio.bitrate, channels=cfg.audio.channels)
     measured = master_to_mp3(pcm, sr, mp3, settings)
     chaps = chapters(plan, titles=_story_titles(store, script.edition_id))
@@ -247,7 +247,7 @@ def _master(script: Script, out_dir: Path, cfg: Config, store: Store, chain: Cha
 def _qa_record(voiced: list[VoicedChunk], chain: Chain, pcm, measured: dict, cfg: Config,
                pass_name: str, total_s: float) -> dict:
     mix_problems = audio_qa.check_mix(pcm, SAMPLE_RATE)
-    loud_problems = audio_qa.check_loudness(measured, cfg.audio.target_lufs, -1.0)
+    loud_problems = audio_qa.check_loudness(measured, cfg.audio.loudness_target, -1.0)
     fallbacks = [{"text": v.chunk.text[:40], "engine": v.engine,
                   "failed": [{"engine": a.engine, "error": a.error[:200]} for a in v.attempts if not a.ok]}
                  for v in voiced if any(not a.ok for a in v.attempts)]
@@ -267,7 +267,7 @@ def _qa_record(voiced: list[VoicedChunk], chain: Chain, pcm, measured: dict, cfg
         "true_peak_dbtp": round(measured["true_peak_dbtp"], 2),
         "lra": round(measured.get("lra", 0.0), 2),
         "loudness_correction_db": measured.get("correction_db", 0.0),
-        "target_lufs": cfg.audio.target_lufs,
+        "target_lufs": cfg.audio.loudness_target,
         "speech_s": round(sum(v.speech.duration_s for v in voiced), 2),
         "duration_s": round(total_s, 3),
         "text_pass": pass_name,
