@@ -198,12 +198,16 @@ def stage_write(run: Run, runner: AgentRunner) -> None:
     (full_p, full_notes), (short_p, short_notes), hooks, tags = asyncio.run(draft())
     title = edition_title(run.cfg, run.edition)
     hook_lines = [_simplified(h if h.endswith("？") else h.rstrip("?？。") + "？") for h in hooks.hooks][:3]
-    for variant, paras, notes in (("full", full_p, full_notes), ("short", short_p, short_notes)):
+    keywords = [k.replace(" ", "").lstrip("#") for k in tags.keywords]
+    short_text = "".join(p.text + b.title for p, b in zip(short_p, short_briefs))
+    short_keywords = [k for k in keywords if k.lower() in short_text.replace(" ", "").lower()] or keywords
+    for variant, paras, notes, kws in (("full", full_p, full_notes, keywords),
+                                       ("short", short_p, short_notes, short_keywords)):
         script = Script(
             edition_id=run.edition.id, variant=variant, title=title, hooks=hook_lines,
             greeting=run.cfg.show.greeting,
             stories=[ScriptLine(kind="story", text=_simplified(p.text), story_id=p.story_id) for p in paras],
-            signoff=run.cfg.show.signoff, keywords=[k.replace(" ", "").lstrip("#") for k in tags.keywords],
+            signoff=run.cfg.show.signoff, keywords=kws,
             review_notes=notes)
         run.store.save_script(script)
     run.report("write", 1, 1, f"Full {sum(len(p.text) for p in full_p)} chars, Short {sum(len(p.text) for p in short_p)} chars")

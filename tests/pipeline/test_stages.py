@@ -55,6 +55,9 @@ def test_desk_plan_write_offline(store_with_articles):
     assert [l.story_id for l in full.stories] == ed.full and len(short.stories) == 4
     assert all(l.text.endswith("。") for l in full.stories)
     assert sum(len(l.text) for l in short.stories) < sum(len(l.text) for l in full.stories)
+    short_text = "".join(l.text for l in short.stories).replace(" ", "")
+    assert short.keywords and all(k in short_text for k in short.keywords)  # Short tags its own stories
+    assert set(short.keywords) <= set(full.keywords)
     # the one story that did not fit is recorded, not lost
     not_selected = [d for d in store.decisions(ed.id) if d.reason and d.reason.value == "not_selected"]
     assert len(not_selected) == 1
