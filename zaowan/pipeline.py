@@ -222,15 +222,18 @@ async def _write_reviewed(run: Run, runner: AgentRunner, spec, variant: str, bri
     notes: list[str] = []
     history: list[str] = []
     for _round in range(run.cfg.edition.review_rounds + 1):
-        draft = await runner.run(spec, WriteInput(variant=variant, host=run.cfg.show.host, briefs=briefs,
-                                                  sentences_per_story=sentences, max_chars_per_story=chars,
-                                                  review_notes=notes))
-        proof = await runner.run(roster.PROOFREADER, ProofInput(paragraphs=draft.paragraphs, briefs=briefs))
+        draft, writer = await runner.answer(spec, WriteInput(variant=variant, host=run.cfg.show.host, briefs=briefs,
+                                                             sentences_per_story=sentences, max_chars_per_story=chars,
+                                                             review_notes=notes))
+        # Checkers prefer a vendor other than the one that wrote the draft (the offline editor is nobody's vendor).
+        other = (writer,) if writer != "offline" else ()
+        proof = await runner.run(roster.PROOFREADER, ProofInput(paragraphs=draft.paragraphs, briefs=briefs), avoid=other)
         history += proof.issues
         by_story = {p.story_id: p for p in proof.paragraphs}
         paras = [by_story[b.story_id] for b in briefs if b.story_id in by_story]  # air order, no strays
         review = await runner.run(roster.DEPUTY_EDITOR, ReviewInput(variant=variant, paragraphs=paras,
-                                                                   min_chars=bounds[0], max_chars=bounds[1]))
+                                                                   min_chars=bounds[0], max_chars=bounds[1]),
+                                  avoid=other)
         missing = [f"no paragraph for story {b.story_id} ({b.title})" for b in briefs if b.story_id not in by_story]
         if review.approved and not missing:
             return paras, history

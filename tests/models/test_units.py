@@ -183,3 +183,15 @@ def test_cost_in_both_currencies_and_budget_reserves_worst_case():
     assert b.allows(row, msgs, 1000)  # worst case ≈ $0.005
     b.charge(0.008, 0.0576)
     assert not b.allows(row, msgs, 1000)
+
+
+def test_prefer_others_moves_the_writer_behind_other_vendors():
+    from zaowan.models.router import prefer_others
+
+    def resolve(entry):
+        return tuple(entry.split("/", 1))
+
+    chain = ["anthropic/claude", "deepseek/chat", "openai/gpt", "offline"]
+    assert prefer_others(chain, ("anthropic",), resolve) == ["deepseek/chat", "openai/gpt", "anthropic/claude", "offline"]
+    assert prefer_others(chain, (), resolve) == chain
+    assert prefer_others(["deepseek/chat", "offline"], ("deepseek",), resolve) == ["deepseek/chat", "offline"]

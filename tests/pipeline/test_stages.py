@@ -112,15 +112,21 @@ def test_a_model_writer_is_reviewed_sent_back_and_repaired(store_with_articles, 
     ed = store.edition(ed.id)
     first, *others = ed.full
     bad = {"paragraphs": [{"story_id": first, "text": "先来看一条消息。阿里巴巴发布了Qwen3-72B大模型。据说它有999个专家。"}]}
+    approve = _json.dumps({"approved": True, "notes": []})
     with FakeLLM(keys={"sk-test"}) as fake:
         fake.script("writer-model", ok(_json.dumps(bad, ensure_ascii=False)), ok(_json.dumps(bad, ensure_ascii=False)),
                     ok(_json.dumps(bad, ensure_ascii=False)))
+        fake.default = ok(approve)  # reviewers approve; only the missing stories send drafts back
         monkeypatch.setenv("FAKE_API_KEY", "sk-test")
         cfg = cfg.model_copy(deep=True)
+        row = {"base_url": fake.openai_url, "key_env": "FAKE_API_KEY"}
         cfg.models = type(cfg.models).model_validate({
-            "providers": {"fake": {"base_url": fake.openai_url, "key_env": "FAKE_API_KEY",
-                                   "models": {"writer-model": {"context": 32000}}}},
-            "roles": {"writer": ["fake/writer-model", "offline"]}})
+            "providers": {"fake": {**row, "models": {"writer-model": {"context": 32000}, "critic": {"context": 32000}}},
+                          "fake2": {**row, "models": {"reviewer": {"context": 32000}}}},
+            # the deputy editor's chain leads with the Full writer's vendor: for Full it must be
+            # passed over; the Short draft (written offline) may be reviewed by it
+            "roles": {"writer": ["fake/writer-model", "offline"],
+                      "deputy_editor": ["fake/critic", "fake2/reviewer", "offline"]}})
         run_edition(cfg, edition="morning", now=NOW, from_stage="write", until="write", store=store)
     full = store.script(ed.id, "full")
     assert [l.story_id for l in full.stories] == ed.full  # the left-out stories came back from the sources
@@ -129,6 +135,15 @@ def test_a_model_writer_is_reviewed_sent_back_and_repaired(store_with_articles, 
     assert "999" in notes and "no paragraph for story" in notes and "repaired" in notes
     writer_calls = [c for c in store.calls(ed.id) if c["agent"] == "full_writer" and c["provider"] == "fake"]
     assert len(writer_calls) == cfg.edition.review_rounds + 1
+    reviews = [c for c in store.calls(ed.id) if c["agent"] == "deputy_editor" and c["status"] in ("ok", "cached")]
+    def variant(call):
+        return _json.loads(_json.loads(call["request"])["messages"][1]["content"])["variant"]
+
+    full_reviews = [c for c in reviews if variant(c) == "full"]
+    short_reviews = [c for c in reviews if variant(c) == "short"]
+    assert len(full_reviews) == cfg.edition.review_rounds + 1
+    assert {c["provider"] for c in full_reviews} == {"fake2"}  # never the vendor that wrote the draft
+    assert {c["provider"] for c in short_reviews} == {"fake"}  # the offline draft: chain order as configured
 
 
 def test_a_model_fact_checker_that_finds_a_refutation_drops_the_story(store_with_articles, monkeypatch):

@@ -25,6 +25,9 @@ class ChatRequest:
     max_tokens: int = 1024
     temperature: float = 0.3
     offline: Callable[["ChatRequest"], str] | None = None
+    # Reviewers ask for a provider that did not write the draft: these move to the end of the
+    # chain (before "offline"), so they answer only if every other model fails.
+    avoid_providers: tuple[str, ...] = ()
 
 
 @dataclass

@@ -24,7 +24,7 @@ import os
 import re
 import ssl
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -142,7 +142,7 @@ class Router:
     # -- public -------------------------------------------------------------------------------
     async def complete(self, req: ChatRequest) -> ChatResult:
         """Answer `req` from the first chain entry that gives a usable answer."""
-        chain = self.chain(req.role)
+        chain = prefer_others(self.chain(req.role), req.avoid_providers, self.cfg.resolve)
         run = _Run(req, schema_hint(req.messages, req.json_schema))
         hit = self._from_cache(run, chain)
         if hit:
@@ -407,3 +407,15 @@ class Router:
             "cost_usd": cost[0], "cost_cny": cost[1],
             "latency_ms": (time.monotonic() - t0) * 1000 if t0 is not None else 0.0,
         })
+
+
+def prefer_others(chain: list[str], avoid: tuple[str, ...], resolve: Callable[[str], tuple[str, str]]) -> list[str]:
+    """`chain` with the entries served by an `avoid`ed provider moved after the others (but still
+    before "offline"): a draft is reviewed by a different vendor whenever one is available."""
+    if not avoid:
+        return list(chain)
+    def avoided(entry: str) -> bool:
+        return entry != OFFLINE and resolve(entry)[0] in avoid
+    head = [e for e in chain if e != OFFLINE and not avoided(e)]
+    tail = [e for e in chain if avoided(e)]
+    return head + tail + [e for e in chain if e == OFFLINE]
