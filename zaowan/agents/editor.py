@@ -225,7 +225,7 @@ def title_subject(title: str) -> str:
 
 def hooks_offline(inp: HooksInput) -> HooksOutput:
     """One question per top story, built from the story's own title, so it cannot invent a fact."""
-    picks = inp.briefs[:3] or []
+    picks = inp.briefs[:3]
     hooks: list[str] = []
     for i in range(3):
         b = picks[i % len(picks)] if picks else None

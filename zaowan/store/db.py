@@ -103,13 +103,8 @@ class Store:
             )
             return art, status
 
-    def articles(self, *, latest_only: bool = True, fetched_since: datetime | None = None) -> list[Article]:
-        sql = "SELECT data, canonical_url, version FROM articles"
-        params: tuple = ()
-        if fetched_since:
-            sql += " WHERE fetched_at >= ?"
-            params = (fetched_since.astimezone(timezone.utc).isoformat(),)
-        rows = self.query(sql + " ORDER BY canonical_url, version", params)
+    def articles(self, *, latest_only: bool = True) -> list[Article]:
+        rows = self.query("SELECT data, canonical_url, version FROM articles ORDER BY canonical_url, version")
         if latest_only:
             latest: dict[str, sqlite3.Row] = {}
             for r in rows:
